@@ -1,0 +1,109 @@
+#pragma once
+// Turns result rows into objects of the right class.
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+
+#include "../errors.hpp"
+#include "mapping.hpp"
+#include "row.hpp"
+
+namespace stitch::detail {
+
+template <class T>
+using loaded = std::conditional_t<is_polymorphic_query<T>, std::unique_ptr<T>, T>;
+template <class T>
+using maybe = std::conditional_t<is_polymorphic_query<T>, std::unique_ptr<T>, std::optional<T>>;
+
+inline std::string result_column_name(const load_plan& plan, int position) {
+  const table_def& t = *plan.table;
+  if (position == 0) return "id";
+  if (t.has_type && position == 1) return "type";
+  return t.columns[plan.selected[position - plan.first_member]].name;
+}
+
+[[noreturn]] inline void throw_bad_value(const load_plan& plan, backend::statement& st,
+                                         const bad_value& bad) {
+  throw data_error("column " + plan.table->name + "." + result_column_name(plan, bad.column) +
+                   " of row id " + std::to_string(st.get_int64(0)) + " " + bad.reason);
+}
+
+template <class C, class Base>
+std::unique_ptr<Base> make_object(backend::statement& st, const int* positions) {
+  auto obj = std::make_unique<C>();
+  obj->id = st.get_int64(0);
+  read_members(*obj, st, positions);
+  record_access::set_persisted(*obj, true);
+  return obj;
+}
+
+template <class T>
+using factory = std::unique_ptr<T> (*)(backend::statement&, const int*);
+
+/// One factory per class of T's hierarchy; null for classes a query on T cannot load.
+template <class T>
+inline constexpr auto factories = [] {
+  using M = mapping<T>;
+  std::array<factory<T>, M::class_count> out{};
+  for_each_type(typename M::classes{}, [&]<class C, std::size_t I>() {
+    if constexpr (is_self_or_descendant<T, C> && !std::is_abstract_v<C>) out[I] = &make_object<C, T>;
+  });
+  return out;
+}();
+
+/// The class index for the current row's `type`, -1 to skip the row. Applies the policy.
+inline int resolve_class(const load_plan& plan, backend::statement& st) {
+  const table_def& t = *plan.table;
+  if (st.is_null(1)) return 0;
+  const std::string_view type = st.get_text(1);
+  for (int c : plan.classes)
+    if (t.classes[c].type_name == type) return c;
+  switch (t.on_unknown) {
+    case unknown_type_policy::skip: return -1;
+    case unknown_type_policy::load_as_root: return 0;
+    case unknown_type_policy::raise: break;
+  }
+  throw unknown_type(t.name, st.get_int64(0), type);
+}
+
+/// Reads the current row into an object of exactly class C.
+template <class C>
+void read_row_into(const load_plan& plan, backend::statement& st, C& obj) {
+  try {
+    obj.id = st.get_int64(0);
+    read_members(obj, st, plan.positions[mapping<C>::index].data());
+    record_access::set_persisted(obj, true);
+  } catch (const bad_value& bad) {
+    throw_bad_value(plan, st, bad);
+  }
+}
+
+/// Loads the current row into `out`; false when the row is skipped by the policy.
+template <class T>
+bool load_row(const load_plan& plan, backend::statement& st, loaded<T>& out) {
+  try {
+    if constexpr (is_polymorphic_query<T>) {
+      const int c = plan.table->has_type ? resolve_class(plan, st) : 0;
+      if (c < 0) return false;
+      const auto make = factories<T>[static_cast<std::size_t>(c)];
+      if (make == nullptr)
+        throw unknown_type(plan.table->name, st.get_int64(0),
+                           plan.table->classes[static_cast<std::size_t>(c)].type_name +
+                               " (an abstract class)");
+      out = make(st, plan.positions[static_cast<std::size_t>(c)].data());
+    } else {
+      if constexpr (mapping<T>::index == 0 && mapping<T>::has_type_column) {
+        if (resolve_class(plan, st) < 0) return false;
+      }
+      read_row_into(plan, st, out);
+    }
+    return true;
+  } catch (const bad_value& bad) {
+    throw_bad_value(plan, st, bad);
+  }
+}
+
+}  // namespace stitch::detail

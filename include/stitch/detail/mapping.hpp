@@ -1,0 +1,226 @@
+#pragma once
+// How a model maps onto its table: the compile-time class list of its hierarchy and the
+// run-time table description, built once per root.
+
+#include <array>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "../errors.hpp"
+#include "../hierarchy.hpp"
+#include "../model.hpp"
+#include "naming.hpp"
+#include "reflect.hpp"
+#include "type_list.hpp"
+
+namespace stitch::detail {
+
+template <class T>
+concept declares_table_name = requires {
+  { T::table_name } -> std::convertible_to<std::string_view>;
+};
+
+/// Compile-time facts about model T and its hierarchy.
+template <class T>
+struct mapping {
+  using root = typename T::stitch_root;
+  using classes = typename classes_of<root>::type;
+  static constexpr std::size_t class_count = classes::size;
+  static constexpr std::size_t index = index_of_v<T, classes>;
+  static constexpr bool has_type_column = has_hierarchy<root>;
+};
+
+/// True when C is T or a class below T.
+template <class T, class C>
+inline constexpr bool is_self_or_descendant = contains_v<T, lineage_t<C>>;
+
+template <class T, class List>
+struct count_subtree;
+template <class T, class... Cs>
+struct count_subtree<T, type_list<Cs...>> {
+  static constexpr std::size_t value = (std::size_t{is_self_or_descendant<T, Cs>} + ... + 0);
+};
+
+/// True when a query on T can return objects of more than one class.
+template <class T>
+inline constexpr bool is_polymorphic_query =
+    count_subtree<T, typename mapping<T>::classes>::value > 1 ||
+    (std::is_same_v<T, typename mapping<T>::root> && mapping<T>::has_type_column &&
+     mapping<T>::class_count > 1);
+
+/// Checks, once, that T can be used with a database; returns false after the one error.
+template <class T>
+consteval bool check_model() {
+  if constexpr (!model_class<T>) {
+    static_assert(model_class<T>,
+                  "[stitch] this type is not a stitch model: derive it from "
+                  "stitch::model<Self, Columns> or stitch::subclass<Self, Parent, Columns>");
+    return false;
+  } else if constexpr (!std::is_same_v<typename T::stitch_self, T>) {
+    static_assert(std::is_same_v<typename T::stitch_self, T>,
+                  "[stitch] this class derives from a model without naming itself: derive it "
+                  "through stitch::subclass<Self, Parent, Columns> and list it in the hierarchy");
+    return false;
+  } else if constexpr (!std::is_same_v<T, typename T::stitch_root> &&
+                       !has_hierarchy<typename T::stitch_root>) {
+    static_assert(has_hierarchy<typename T::stitch_root>,
+                  "[stitch] a stitch::subclass needs a hierarchy declaration for its root: "
+                  "template <> struct stitch::hierarchy<Root> : "
+                  "stitch::single_table<Root, Subclasses...> {};");
+    return false;
+  } else if constexpr (!hierarchy_is_valid<typename T::stitch_root>()) {
+    return false;
+  } else {
+    static_assert(mapping<T>::index < mapping<T>::class_count,
+                  "[stitch] this class is not listed in the stitch::hierarchy declaration of "
+                  "its root: add it to stitch::single_table<Root, ...>");
+    return mapping<T>::index < mapping<T>::class_count;
+  }
+}
+
+struct column_def {
+  std::string name;
+  column_kind kind;
+  bool nullable;
+};
+
+struct class_def {
+  std::string type_name;   // the discriminator value
+  std::string class_name;  // for messages
+  int parent = -1;
+  bool instantiable = true;
+  std::vector<int> own_columns;  // table column of each member of the class's own aggregate
+  std::vector<int> lineage;      // class indices from the root down to this class
+};
+
+/// The run-time description of a table: built once per root, shared by every connection.
+struct table_def {
+  std::string name;
+  bool has_type = false;
+  unknown_type_policy on_unknown = unknown_type_policy::raise;
+  std::vector<column_def> columns;  // besides id and type
+  std::vector<class_def> classes;   // in declaration order; [0] is the root
+
+  [[nodiscard]] int find_class(std::string_view type_name) const noexcept {
+    for (std::size_t i = 0; i < classes.size(); ++i)
+      if (classes[i].type_name == type_name) return static_cast<int>(i);
+    return -1;
+  }
+};
+
+template <class Root>
+std::string table_name_of() {
+  if constexpr (declares_table_name<Root>) {
+    return std::string(Root::table_name);
+  } else {
+    return table_name_for(class_name<Root>);
+  }
+}
+
+template <class Cols>
+void add_columns(table_def& table, class_def& cls, bool force_nullable) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (
+        [&] {
+          using member = std::remove_cvref_t<decltype(boost::pfr::get<I>(std::declval<Cols&>()))>;
+          const column_def def{std::string(field_name<Cols, I>),
+                               column_type<column_value_t<member>>::kind,
+                               is_nullable_v<member> || force_nullable};
+          int found = -1;
+          for (std::size_t c = 0; c < table.columns.size(); ++c)
+            if (table.columns[c].name == def.name) found = static_cast<int>(c);
+          if (found < 0) {
+            found = static_cast<int>(table.columns.size());
+            table.columns.push_back(def);
+          } else if (table.columns[found].kind != def.kind) {
+            throw schema_error("column " + def.name + " of table " + table.name +
+                               " is declared by two classes of the hierarchy with different "
+                               "types (in " + cls.class_name + " and an earlier class)");
+          } else {
+            table.columns[found].nullable = table.columns[found].nullable || def.nullable;
+          }
+          cls.own_columns.push_back(found);
+        }(),
+        ...);
+  }(std::make_index_sequence<field_count<Cols>>{});
+}
+
+template <class Root>
+table_def build_table() {
+  using M = mapping<Root>;
+  table_def table;
+  table.name = table_name_of<Root>();
+  table.has_type = M::has_type_column;
+  if constexpr (has_hierarchy<Root>) table.on_unknown = hierarchy<Root>::on_unknown_type;
+  for_each_type(typename M::classes{}, [&]<class C, std::size_t I>() {
+    class_def cls;
+    cls.type_name = std::string(sti_name_of<C>());
+    cls.class_name = std::string(class_name<C>);
+    cls.instantiable = !std::is_abstract_v<C>;
+    if constexpr (!std::is_void_v<typename C::stitch_parent>)
+      cls.parent = static_cast<int>(index_of_v<typename C::stitch_parent, typename M::classes>);
+    for_each_type(lineage_t<C>{}, [&]<class A, std::size_t>() {
+      cls.lineage.push_back(static_cast<int>(index_of_v<A, typename M::classes>));
+    });
+    // In one table, a subclass's columns hold NULL in every other class's rows.
+    add_columns<typename C::stitch_columns>(table, cls, I != 0);
+    for (const auto& other : table.classes)
+      if (other.type_name == cls.type_name)
+        throw schema_error("classes " + other.class_name + " and " + cls.class_name + " of table " +
+                           table.name + " store the same type name '" + cls.type_name + "'");
+    table.classes.push_back(std::move(cls));
+  });
+  return table;
+}
+
+/// The table description of T's root, built on first use.
+template <class T>
+const table_def& table_of() {
+  static const table_def table = build_table<typename T::stitch_root>();
+  return table;
+}
+
+/// What a query on T selects and where each class finds its members in a row.
+struct load_plan {
+  const table_def* table = nullptr;
+  std::vector<int> selected;               // table columns, in select order after id [, type]
+  std::vector<std::vector<int>> positions;  // per class: result column of each lineage member
+  std::vector<int> classes;                // class indices a row may load as
+  int first_member = 1;                    // result column of the first member
+};
+
+template <class T>
+load_plan build_plan() {
+  using M = mapping<T>;
+  const table_def& table = table_of<T>();
+  load_plan plan;
+  plan.table = &table;
+  plan.first_member = table.has_type ? 2 : 1;
+  plan.positions.resize(table.classes.size());
+  std::vector<int> position_of(table.columns.size(), -1);
+  for_each_type(typename M::classes{}, [&]<class C, std::size_t I>() {
+    if constexpr (is_self_or_descendant<T, C>) {
+      plan.classes.push_back(static_cast<int>(I));
+      for (int ancestor : table.classes[I].lineage)
+        for (int column : table.classes[ancestor].own_columns) {
+          if (position_of[column] < 0) {
+            position_of[column] = plan.first_member + static_cast<int>(plan.selected.size());
+            plan.selected.push_back(column);
+          }
+          plan.positions[I].push_back(position_of[column]);
+        }
+    }
+  });
+  return plan;
+}
+
+/// The load plan of queries on T, built on first use.
+template <class T>
+const load_plan& plan_of() {
+  static const load_plan plan = build_plan<T>();
+  return plan;
+}
+
+}  // namespace stitch::detail

@@ -1,0 +1,241 @@
+#pragma once
+// One connection's state: the prepared-statement cache, the transaction depth and the
+// statement counter. Non-template, so the templates above it stay thin.
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "../backend.hpp"
+#include "../errors.hpp"
+#include "../predicate.hpp"
+
+namespace stitch::detail {
+
+inline std::size_t next_statement_slot() {
+  static std::atomic<std::size_t> next{0};
+  return next.fetch_add(1, std::memory_order_relaxed);
+}
+
+/// A process-wide index for the statement identified by Key (e.g. "insert a CsvFile").
+template <class Key>
+std::size_t statement_slot() {
+  static const std::size_t slot = next_statement_slot();
+  return slot;
+}
+
+/// Binds one parameter value at a 1-based index.
+inline void bind_param(backend::statement& st, int index, const param& p) {
+  std::visit(
+      [&](const auto& v) {
+        using V = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<V, std::nullptr_t>) {
+          st.bind_null(index);
+        } else if constexpr (std::is_same_v<V, std::int64_t>) {
+          st.bind_int64(index, v);
+        } else if constexpr (std::is_same_v<V, double>) {
+          st.bind_double(index, v);
+        } else if constexpr (std::is_same_v<V, bool>) {
+          st.bind_bool(index, v);
+        } else if constexpr (std::is_same_v<V, std::string>) {
+          st.bind_text(index, v);
+        } else if constexpr (std::is_same_v<V, std::vector<std::byte>>) {
+          st.bind_blob(index, v);
+        } else {
+          st.bind_timestamp(index, v.micros);
+        }
+      },
+      p);
+}
+
+class session;
+
+/// Exclusive use of a prepared statement; resets it and gives it back when destroyed.
+class lease {
+ public:
+  lease(session& s, backend::statement* st, bool* busy, std::unique_ptr<backend::statement> owned)
+      : session_(&s), statement_(st), busy_(busy), owned_(std::move(owned)) {}
+  lease(lease&& other) noexcept
+      : session_(other.session_),
+        statement_(std::exchange(other.statement_, nullptr)),
+        busy_(std::exchange(other.busy_, nullptr)),
+        owned_(std::move(other.owned_)),
+        started_(other.started_) {}
+  lease& operator=(lease&&) = delete;
+  lease(const lease&) = delete;
+  lease& operator=(const lease&) = delete;
+  ~lease() {
+    if (statement_ != nullptr) statement_->reset();
+    if (busy_ != nullptr) *busy_ = false;
+  }
+
+  backend::statement& operator*() const noexcept { return *statement_; }
+  backend::statement* operator->() const noexcept { return statement_; }
+
+  /// Runs the statement (counted once per execution) or moves to its next row.
+  inline bool step();
+  /// Ready to bind and run again.
+  void reset() noexcept {
+    statement_->reset();
+    started_ = false;
+  }
+
+ private:
+  session* session_;
+  backend::statement* statement_;
+  bool* busy_;
+  std::unique_ptr<backend::statement> owned_;  // set when the cached one was in use
+  bool started_ = false;
+};
+
+class session {
+ public:
+  explicit session(std::unique_ptr<backend::connection> connection)
+      : connection_(std::move(connection)) {}
+
+  [[nodiscard]] backend::connection& connection() const noexcept { return *connection_; }
+  [[nodiscard]] const dialect& sql_dialect() const noexcept { return connection_->sql_dialect(); }
+
+  /// The statement of `slot`, prepared from make_sql() on first use. A statement still in
+  /// use (a query being iterated) is not shared: a fresh one is prepared for the nested use.
+  template <class MakeSql>
+  lease acquire(std::size_t slot, MakeSql&& make_sql) {
+    if (slot >= slots_.size()) slots_.resize(slot + 1);
+    auto& entry = slots_[slot];
+    if (!entry) {
+      entry = std::make_unique<cached>();
+      entry->statement = connection_->prepare(make_sql());
+    }
+    return take(*entry, [&] { return make_sql(); });
+  }
+
+  /// The statement for this SQL text, prepared once per connection.
+  lease acquire(const std::string& sql) {
+    auto it = by_sql_.find(sql);
+    if (it == by_sql_.end()) {
+      if (by_sql_.size() >= max_cached_sql) evict_idle();
+      auto prepared = connection_->prepare(sql);
+      it = by_sql_.emplace(sql, cached{std::move(prepared), false}).first;
+    }
+    return take(it->second, [&] { return sql; });
+  }
+
+  // Transactions: the outermost level is BEGIN/COMMIT, inner levels are savepoints.
+  void begin(bool for_write) {
+    if (depth_ == 0) {
+      run(for_write ? begin_write_ : begin_read_,
+          std::string(sql_dialect().begin_transaction(for_write)));
+    } else {
+      connection_->execute("SAVEPOINT " + savepoint_name(depth_));
+    }
+    ++depth_;
+  }
+  void commit() {
+    if (depth_ == 0) throw usage_error("commit without an open transaction");
+    if (depth_ == 1) {
+      run(commit_, "COMMIT");
+    } else {
+      connection_->execute("RELEASE SAVEPOINT " + savepoint_name(depth_ - 1));
+    }
+    --depth_;
+  }
+  /// Never throws: a failed rollback means the database already rolled back.
+  void rollback() noexcept {
+    if (depth_ == 0) return;
+    --depth_;
+    try {
+      if (depth_ == 0) {
+        run(rollback_, "ROLLBACK");
+      } else {
+        const auto name = savepoint_name(depth_);
+        connection_->execute("ROLLBACK TO SAVEPOINT " + name + "; RELEASE SAVEPOINT " + name);
+      }
+    } catch (...) {  // NOLINT(bugprone-empty-catch): the transaction is gone either way
+    }
+  }
+  [[nodiscard]] int depth() const noexcept { return depth_; }
+
+  [[nodiscard]] std::uint64_t statements_executed() const noexcept { return executed_; }
+  void count_execution() noexcept { ++executed_; }
+
+ private:
+  struct cached {
+    std::unique_ptr<backend::statement> statement;
+    bool busy = false;
+  };
+  static constexpr std::size_t max_cached_sql = 512;
+
+  template <class MakeSql>
+  lease take(cached& entry, MakeSql&& make_sql) {
+    if (entry.busy) {
+      auto fresh = connection_->prepare(make_sql());
+      auto* raw = fresh.get();
+      return lease(*this, raw, nullptr, std::move(fresh));
+    }
+    entry.busy = true;
+    return lease(*this, entry.statement.get(), &entry.busy, nullptr);
+  }
+
+  void evict_idle() {
+    for (auto it = by_sql_.begin(); it != by_sql_.end();) {
+      it = it->second.busy ? std::next(it) : by_sql_.erase(it);
+    }
+  }
+
+  void run(std::unique_ptr<backend::statement>& st, const std::string& sql) {
+    if (!st) st = connection_->prepare(sql);
+    st->reset();
+    ++executed_;
+    st->step();
+    st->reset();
+  }
+
+  static std::string savepoint_name(int level) { return "stitch_" + std::to_string(level); }
+
+  std::unique_ptr<backend::connection> connection_;
+  std::vector<std::unique_ptr<cached>> slots_;
+  std::unordered_map<std::string, cached> by_sql_;
+  std::unique_ptr<backend::statement> begin_write_, begin_read_, commit_, rollback_;
+  int depth_ = 0;
+  std::uint64_t executed_ = 0;
+};
+
+inline bool lease::step() {
+  if (!started_) {
+    started_ = true;
+    session_->count_execution();
+  }
+  return statement_->step();
+}
+
+/// Keeps a write atomic: opens a transaction when none is open, a savepoint inside an open
+/// one when the write takes several statements, and nothing for one statement inside one
+/// (a single statement is atomic by itself).
+class write_scope {
+ public:
+  write_scope(session& s, int statements) : session_(s), owns_(statements > 1) {
+    if (owns_) s.begin(true);
+  }
+  write_scope(const write_scope&) = delete;
+  write_scope& operator=(const write_scope&) = delete;
+  ~write_scope() {
+    if (owns_) session_.rollback();
+  }
+  void commit() {
+    if (owns_) {
+      session_.commit();
+      owns_ = false;
+    }
+  }
+
+ private:
+  session& session_;
+  bool owns_;
+};
+
+}  // namespace stitch::detail

@@ -1,0 +1,205 @@
+#pragma once
+// SQL text from table descriptions and a dialect. Non-template: each statement is built
+// once per connection and then reused.
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "../dialect.hpp"
+#include "../predicate.hpp"
+#include "mapping.hpp"
+
+namespace stitch::detail {
+
+/// Builds one statement, numbering placeholders as it goes.
+class sql_builder {
+ public:
+  explicit sql_builder(const dialect& d) : dialect_(d) {}
+
+  sql_builder& operator<<(std::string_view text) {
+    out_ += text;
+    return *this;
+  }
+  sql_builder& name(std::string_view identifier) {
+    dialect_.quote(out_, identifier);
+    return *this;
+  }
+  sql_builder& param() {
+    dialect_.placeholder(out_, ++params_);
+    return *this;
+  }
+  /// Appends a condition's pieces: text as is, column names quoted, placeholders numbered.
+  sql_builder& pieces(const predicate_data& p) {
+    for (const auto& piece : p.pieces) {
+      switch (piece.what) {
+        case sql_piece::kind::text: out_ += piece.text; break;
+        case sql_piece::kind::column: name(piece.text); break;
+        case sql_piece::kind::param: param(); break;
+      }
+    }
+    return *this;
+  }
+  [[nodiscard]] const dialect& sql_dialect() const noexcept { return dialect_; }
+  [[nodiscard]] int param_count() const noexcept { return params_; }
+  [[nodiscard]] std::string str() && { return std::move(out_); }
+
+ private:
+  const dialect& dialect_;
+  std::string out_;
+  int params_ = 0;
+};
+
+/// True when a query with this plan must filter on `type` (it does not load the root).
+inline bool filters_type(const load_plan& plan) {
+  return plan.table->has_type && plan.classes.size() < plan.table->classes.size();
+}
+
+/// "SELECT "id", "type", ... FROM "table"" for a plan.
+inline void select_from(sql_builder& b, const load_plan& plan) {
+  const table_def& t = *plan.table;
+  b << "SELECT ";
+  b.name("id");
+  if (t.has_type) {
+    b << ", ";
+    b.name("type");
+  }
+  for (int column : plan.selected) {
+    b << ", ";
+    b.name(t.columns[column].name);
+  }
+  b << " FROM ";
+  b.name(t.name);
+}
+
+/// `"type" IN (?, ...)` over the plan's classes; bind with bind_type_names.
+inline void type_condition(sql_builder& b, const load_plan& plan) {
+  b.name("type") << " IN (";
+  for (std::size_t i = 0; i < plan.classes.size(); ++i) {
+    if (i != 0) b << ", ";
+    b.param();
+  }
+  b << ")";
+}
+
+inline int bind_type_names(backend::statement& st, const load_plan& plan, int index) {
+  for (int c : plan.classes) st.bind_text(index++, plan.table->classes[c].type_name);
+  return index;
+}
+
+/// SELECT of one row by id (and type, for a class below the root).
+inline std::string find_sql(const dialect& d, const load_plan& plan) {
+  sql_builder b(d);
+  select_from(b, plan);
+  b << " WHERE ";
+  b.name("id") << " = ";
+  b.param();
+  if (filters_type(plan)) {
+    b << " AND ";
+    type_condition(b, plan);
+  }
+  return std::move(b).str();
+}
+
+/// INSERT of one object of class `cls`; with_id when the id is given.
+inline std::string insert_sql(const dialect& d, const table_def& t, int cls, bool with_id) {
+  sql_builder b(d);
+  b << "INSERT INTO ";
+  b.name(t.name) << " (";
+  bool first = true;
+  auto column = [&](std::string_view name) {
+    if (!first) b << ", ";
+    b.name(name);
+    first = false;
+  };
+  if (with_id) column("id");
+  if (t.has_type) column("type");
+  for (int ancestor : t.classes[cls].lineage)
+    for (int c : t.classes[ancestor].own_columns) column(t.columns[c].name);
+  if (first) {
+    // A model without columns: only the defaults.
+    std::string out = std::move(b).str();
+    out.resize(out.size() - 2);
+    out += " DEFAULT VALUES";
+    if (d.returns_inserted_id()) out += " RETURNING \"id\"";
+    return out;
+  }
+  b << ") VALUES (";
+  first = true;
+  const std::size_t params = (with_id ? 1 : 0) + (t.has_type ? 1 : 0);
+  std::size_t members = 0;
+  for (int ancestor : t.classes[cls].lineage) members += t.classes[ancestor].own_columns.size();
+  for (std::size_t i = 0; i < params + members; ++i) {
+    if (i != 0) b << ", ";
+    b.param();
+  }
+  b << ")";
+  if (d.returns_inserted_id()) {
+    b << " RETURNING ";
+    b.name("id");
+  }
+  return std::move(b).str();
+}
+
+/// UPDATE of every member of class `cls` by id; the id is the last parameter.
+inline std::string update_sql(const dialect& d, const table_def& t, int cls) {
+  sql_builder b(d);
+  b << "UPDATE ";
+  b.name(t.name) << " SET ";
+  bool first = true;
+  for (int ancestor : t.classes[cls].lineage)
+    for (int c : t.classes[ancestor].own_columns) {
+      if (!first) b << ", ";
+      b.name(t.columns[c].name) << " = ";
+      b.param();
+      first = false;
+    }
+  if (first) {
+    b.name("id") << " = ";
+    b.name("id");
+  }
+  b << " WHERE ";
+  b.name("id") << " = ";
+  b.param();
+  return std::move(b).str();
+}
+
+inline std::string delete_sql(const dialect& d, const table_def& t) {
+  sql_builder b(d);
+  b << "DELETE FROM ";
+  b.name(t.name) << " WHERE ";
+  b.name("id") << " = ";
+  b.param();
+  return std::move(b).str();
+}
+
+/// CREATE TABLE IF NOT EXISTS, with the column types Rails' migrations write.
+inline std::string create_table_sql(const dialect& d, const table_def& t) {
+  sql_builder b(d);
+  b << "CREATE TABLE IF NOT EXISTS ";
+  b.name(t.name) << " (";
+  b.name("id") << " " << d.id_column();
+  if (t.has_type) {
+    b << ", ";
+    b.name("type") << " " << d.discriminator_type();
+  }
+  for (const auto& c : t.columns) {
+    b << ", ";
+    b.name(c.name) << " " << d.column_type(c.kind);
+    if (!c.nullable) b << " NOT NULL";
+  }
+  b << ")";
+  return std::move(b).str();
+}
+
+/// Rails' index on the discriminator: index_<table>_on_type.
+inline std::string create_type_index_sql(const dialect& d, const table_def& t) {
+  sql_builder b(d);
+  b << "CREATE INDEX IF NOT EXISTS ";
+  b.name("index_" + t.name + "_on_type") << " ON ";
+  b.name(t.name) << " (";
+  b.name("type") << ")";
+  return std::move(b).str();
+}
+
+}  // namespace stitch::detail

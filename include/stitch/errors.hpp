@@ -1,0 +1,120 @@
+#pragma once
+/// @file errors.hpp
+/// The error hierarchy: every exception stitch throws derives from stitch::error.
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+
+namespace stitch {
+
+/// Base of every stitch exception. what() starts with a stable id in brackets, such as
+/// "[stitch.unique_violation]", followed by a message naming the table or model.
+class error : public std::runtime_error {
+ public:
+  /// The stable id without brackets, e.g. "stitch.unique_violation".
+  [[nodiscard]] std::string_view id() const noexcept { return id_; }
+  /// The SQL statement that failed, if any. Never contains bound values.
+  [[nodiscard]] const std::string& sql() const noexcept { return sql_; }
+
+ protected:
+  error(std::string_view id, const std::string& message, std::string sql = {})
+      : std::runtime_error("[" + std::string(id) + "] " + message), id_(id), sql_(std::move(sql)) {}
+
+ private:
+  std::string_view id_;  // always a string literal
+  std::string sql_;
+};
+
+#define STITCH_DEFINE_ERROR(name, base, id_text)                                     \
+  class name : public base {                                                         \
+   public:                                                                           \
+    explicit name(const std::string& message, std::string sql = {})                  \
+        : base(id_text, message, std::move(sql)) {}                                  \
+                                                                                     \
+   protected:                                                                        \
+    name(std::string_view id, const std::string& message, std::string sql)           \
+        : base(id, message, std::move(sql)) {}                                       \
+  }
+
+/// A mistake in the calling code found at run time (wrong argument count, a class missing
+/// from its hierarchy declaration, a transaction used after commit).
+STITCH_DEFINE_ERROR(usage_error, error, "stitch.usage_error");
+
+/// The database schema does not match the models: a missing table or column, or a
+/// hierarchy stored in another layout.
+STITCH_DEFINE_ERROR(schema_error, error, "stitch.schema_error");
+
+/// A value read from the database does not fit the C++ member (NULL into a non-optional
+/// member, an integer out of range, a malformed timestamp).
+STITCH_DEFINE_ERROR(data_error, error, "stitch.data_error");
+
+/// Could not open or keep a connection.
+STITCH_DEFINE_ERROR(connection_error, error, "stitch.connection_error");
+
+/// The file exists but is not a database of the backend's kind.
+STITCH_DEFINE_ERROR(not_a_database, connection_error, "stitch.not_a_database");
+
+/// The database refused a statement for a reason not covered by a subtype.
+STITCH_DEFINE_ERROR(database_error, error, "stitch.database_error");
+
+/// The database is read-only (opened so, or a file without write permission).
+STITCH_DEFINE_ERROR(read_only_database, database_error, "stitch.read_only");
+
+/// A constraint rejected a write; nothing of that write was kept.
+STITCH_DEFINE_ERROR(constraint_violation, database_error, "stitch.constraint_violation");
+STITCH_DEFINE_ERROR(unique_violation, constraint_violation, "stitch.unique_violation");
+STITCH_DEFINE_ERROR(foreign_key_violation, constraint_violation, "stitch.foreign_key_violation");
+STITCH_DEFINE_ERROR(not_null_violation, constraint_violation, "stitch.not_null_violation");
+STITCH_DEFINE_ERROR(check_violation, constraint_violation, "stitch.check_violation");
+
+/// Another connection holds a conflicting lock or the transaction could not be serialized;
+/// retrying the whole transaction may succeed.
+STITCH_DEFINE_ERROR(transaction_conflict, database_error, "stitch.transaction_conflict");
+/// SQLite's SQLITE_BUSY / SQLITE_LOCKED after the busy timeout ran out.
+STITCH_DEFINE_ERROR(database_busy, transaction_conflict, "stitch.database_busy");
+
+#undef STITCH_DEFINE_ERROR
+
+/// find() of an id that has no row (of the requested class).
+class record_not_found : public error {
+ public:
+  record_not_found(std::string_view model, std::string_view table, std::int64_t id)
+      : error("stitch.record_not_found", "no " + std::string(model) + " with id " +
+                                             std::to_string(id) + " in table " +
+                                             std::string(table)),
+        table_(table),
+        id_(id) {}
+  [[nodiscard]] const std::string& table() const noexcept { return table_; }
+  [[nodiscard]] std::int64_t record_id() const noexcept { return id_; }
+
+ private:
+  std::string table_;
+  std::int64_t id_;
+};
+
+/// A row's discriminator names no class of the hierarchy.
+class unknown_type : public error {
+ public:
+  unknown_type(std::string_view table, std::int64_t id, std::string_view value)
+      : error("stitch.unknown_type",
+              "row id " + std::to_string(id) + " of table " + std::string(table) +
+                  " has type '" + std::string(value) +
+                  "', which names no class of the hierarchy (declare the class in "
+                  "stitch::hierarchy, or set on_unknown_type)"),
+        table_(table),
+        id_(id),
+        value_(value) {}
+  [[nodiscard]] const std::string& table() const noexcept { return table_; }
+  [[nodiscard]] std::int64_t record_id() const noexcept { return id_; }
+  [[nodiscard]] const std::string& value() const noexcept { return value_; }
+
+ private:
+  std::string table_;
+  std::int64_t id_;
+  std::string value_;
+};
+
+}  // namespace stitch

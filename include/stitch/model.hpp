@@ -1,0 +1,177 @@
+#pragma once
+/// @file model.hpp
+/// Model classes: stitch::model for a root or a plain model, stitch::subclass for a class
+/// of a hierarchy. Columns live in plain aggregates that the model class inherits.
+
+#include <cstdint>
+#include <string_view>
+#include <type_traits>
+
+#include "detail/reflect.hpp"
+#include "detail/type_list.hpp"
+#include "types.hpp"
+
+namespace stitch {
+
+namespace detail {
+struct record_access;
+
+template <class Columns, std::size_t... I>
+consteval bool check_columns(std::index_sequence<I...>) {
+  using fields = type_list<std::remove_cvref_t<decltype(boost::pfr::get<I>(
+      std::declval<Columns&>()))>...>;
+  bool ok = true;
+  for_each_type(fields{}, [&]<class F, std::size_t>() {
+    if (ok && !is_column_type_v<F>) ok = report_unsupported_column<F>();
+  });
+  return ok;
+}
+
+template <class Columns>
+consteval bool columns_are_valid() {
+  if constexpr (!std::is_aggregate_v<Columns> || std::is_polymorphic_v<Columns>) {
+    static_assert(std::is_aggregate_v<Columns> && !std::is_polymorphic_v<Columns>,
+                  "[stitch] a Columns type must be a plain aggregate (a struct with public "
+                  "members, no constructors, no virtual functions, no base classes)");
+    return false;
+  } else {
+    return check_columns<Columns>(std::make_index_sequence<field_count<Columns>>{});
+  }
+}
+
+template <class Columns>
+consteval bool no_reserved_names() {
+  for (auto name : field_names<Columns>)
+    if (name == "id" || name == "type") return false;
+  return true;
+}
+
+template <class Self>
+constexpr std::string_view sti_name_of();
+}  // namespace detail
+
+/// Base of every model object: the primary key and whether the object has a row.
+class record {
+ public:
+  /// The primary key; 0 until the object is inserted (unless set explicitly before).
+  std::int64_t id = 0;
+
+  virtual ~record() = default;
+
+  /// The discriminator this object's class stores in `type` (its class name by default).
+  [[nodiscard]] virtual std::string_view type_name() const noexcept = 0;
+
+  /// True once the object was loaded from or saved to the database.
+  [[nodiscard]] bool persisted() const noexcept { return persisted_; }
+  /// True until the object has a row.
+  [[nodiscard]] bool new_record() const noexcept { return !persisted_; }
+
+ protected:
+  record() = default;
+  record(const record&) = default;
+  record(record&&) = default;
+  record& operator=(const record&) = default;
+  record& operator=(record&&) = default;
+
+ private:
+  friend struct detail::record_access;
+  bool persisted_ = false;
+};
+
+/// A root model (of a hierarchy, or a plain model): `struct Field : stitch::model<Field,
+/// FieldColumns> {...};`. Columns is an aggregate whose members are the table's columns.
+template <class Self, class Columns>
+class model : public record, public Columns {
+  static_assert(detail::columns_are_valid<Columns>());
+  static_assert(detail::no_reserved_names<Columns>(),
+                "[stitch] a Columns aggregate may not declare `id` or `type`: stitch::record "
+                "holds the primary key and the hierarchy writes the discriminator");
+
+ public:
+  using stitch_self = Self;
+  using stitch_root = Self;
+  using stitch_parent = void;
+  using stitch_columns = Columns;
+
+  [[nodiscard]] std::string_view type_name() const noexcept override {
+    return detail::sti_name_of<Self>();
+  }
+};
+
+/// A class of a hierarchy: `struct CsvFile : stitch::subclass<CsvFile, DataSource,
+/// CsvFileColumns> {...};`. List it in the root's stitch::hierarchy declaration.
+template <class Self, class Parent, class Columns>
+class subclass : public Parent, public Columns {
+  static_assert(std::is_base_of_v<record, Parent>,
+                "[stitch] the Parent of stitch::subclass<Self, Parent, Columns> must be a "
+                "stitch::model or stitch::subclass");
+  static_assert(detail::columns_are_valid<Columns>());
+  static_assert(detail::no_reserved_names<Columns>(),
+                "[stitch] a Columns aggregate may not declare `id` or `type`: stitch::record "
+                "holds the primary key and the hierarchy writes the discriminator");
+
+ public:
+  using stitch_self = Self;
+  using stitch_root = typename Parent::stitch_root;
+  using stitch_parent = Parent;
+  using stitch_columns = Columns;
+
+  [[nodiscard]] std::string_view type_name() const noexcept override {
+    return detail::sti_name_of<Self>();
+  }
+};
+
+/// True for classes derived from stitch::model or stitch::subclass.
+template <class T>
+concept model_class = std::is_base_of_v<record, T> && requires {
+  typename T::stitch_self;
+  typename T::stitch_root;
+  typename T::stitch_columns;
+};
+
+namespace detail {
+
+template <class T>
+concept declares_sti_name = requires {
+  { T::sti_name } -> std::convertible_to<std::string_view>;
+};
+
+// A class's stored discriminator: its own `static constexpr std::string_view sti_name`, else
+// its class name. An sti_name inherited from a parent does not count.
+template <class Self>
+constexpr std::string_view sti_name_of() {
+  if constexpr (declares_sti_name<Self>) {
+    using parent = typename Self::stitch_parent;
+    if constexpr (!std::is_void_v<parent> && declares_sti_name<parent>) {
+      if (&Self::sti_name == &parent::sti_name) return class_name<Self>;
+    }
+    return Self::sti_name;
+  } else {
+    return class_name<Self>;
+  }
+}
+
+// The classes from the root down to T: type_list<Root, ..., T>.
+template <class T, class Tail = type_list<>>
+struct lineage;
+template <class T, class... Tail>
+struct lineage<T, type_list<Tail...>> {
+  using parent = typename T::stitch_parent;
+  using type = typename std::conditional_t<std::is_void_v<parent>,
+                                           std::type_identity<type_list<T, Tail...>>,
+                                           lineage<parent, type_list<T, Tail...>>>::type;
+};
+template <class... Tail>
+struct lineage<void, type_list<Tail...>> {
+  using type = type_list<Tail...>;
+};
+template <class T>
+using lineage_t = typename lineage<T>::type;
+
+// Grants the core write access to record's private state.
+struct record_access {
+  static void set_persisted(record& r, bool value) noexcept { r.persisted_ = value; }
+};
+
+}  // namespace detail
+}  // namespace stitch
