@@ -21,9 +21,19 @@ class error : public std::runtime_error {
 
  protected:
   error(std::string_view id, const std::string& message, std::string sql = {})
-      : std::runtime_error("[" + std::string(id) + "] " + message), id_(id), sql_(std::move(sql)) {}
+      : std::runtime_error(compose(id, message)), id_(id), sql_(std::move(sql)) {}
 
  private:
+  static std::string compose(std::string_view id, const std::string& message) {
+    std::string text;
+    text.reserve(id.size() + message.size() + 3);
+    text += '[';
+    text += id;
+    text += "] ";
+    text += message;
+    return text;
+  }
+
   std::string_view id_;  // always a string literal
   std::string sql_;
 };

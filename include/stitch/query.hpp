@@ -342,7 +342,7 @@ class query {
     using std::unique_ptr<cursor>::unique_ptr;
     using std::unique_ptr<cursor>::operator=;
     cursor_holder() = default;
-    cursor_holder(const cursor_holder&) noexcept {}
+    cursor_holder(const cursor_holder&) noexcept : std::unique_ptr<cursor>() {}
     cursor_holder(cursor_holder&&) noexcept = default;
     cursor_holder& operator=(const cursor_holder&) noexcept {
       this->reset();

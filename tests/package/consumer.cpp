@@ -1,0 +1,21 @@
+// Built against an installed stitch: proves the headers, the adapter library and the
+// package configuration are complete.
+#include <stitch/sqlite.hpp>
+#include <stitch/stitch.hpp>
+
+#include <iostream>
+#include <string>
+
+struct NoteColumns {
+  std::string body;
+};
+struct Note : stitch::model<Note, NoteColumns> {};
+
+int main() {
+  auto db = stitch::sqlite::open(":memory:");
+  db.create_schema<Note>();
+  Note note;
+  note.body = "installed";
+  db.save(note);
+  std::cout << db.find<Note>(note.id).body << ' ' << db.all<Note>().count() << '\n';
+}
