@@ -38,6 +38,7 @@ class error : public std::runtime_error {
   std::string sql_;
 };
 
+// NOLINTBEGIN(bugprone-macro-parentheses): the arguments are a class name and a base
 #define STITCH_DEFINE_ERROR(name, base, id_text)                                     \
   class name : public base {                                                         \
    public:                                                                           \
@@ -87,6 +88,7 @@ STITCH_DEFINE_ERROR(transaction_conflict, database_error, "stitch.transaction_co
 STITCH_DEFINE_ERROR(database_busy, transaction_conflict, "stitch.database_busy");
 
 #undef STITCH_DEFINE_ERROR
+// NOLINTEND(bugprone-macro-parentheses)
 
 /// find() of an id that has no row (of the requested class).
 class record_not_found : public error {

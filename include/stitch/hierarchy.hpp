@@ -5,6 +5,7 @@
 ///     template <> struct stitch::hierarchy<DataSource>
 ///         : stitch::single_table<DataSource, CsvFile, Socrata> {};
 
+#include <array>
 #include <tuple>
 #include <type_traits>
 
@@ -67,7 +68,7 @@ struct hierarchy_checks<Root, type_list<Cs...>> {
   static constexpr bool root_first = std::is_same_v<
       Root, std::tuple_element_t<0, std::tuple<Cs...>>>;
   static constexpr bool unique = [] {
-    constexpr std::size_t position[] = {index_of_v<Cs, type_list<Cs...>>...};
+    constexpr std::array<std::size_t, sizeof...(Cs)> position = {index_of_v<Cs, type_list<Cs...>>...};
     for (std::size_t i = 0; i < sizeof...(Cs); ++i)
       if (position[i] != i) return false;
     return true;

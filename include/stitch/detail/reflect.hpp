@@ -22,9 +22,20 @@ template <class T>
 struct fake_holder {
   T value;
 };
+#if defined(__clang__)
+#pragma clang diagnostic push
+#pragma clang diagnostic ignored "-Wundefined-var-template"
+#endif
 // Declared, never defined: only its members' addresses are used, in constant expressions.
 template <class T>
 extern fake_holder<T> fake_object;
+
+// Wrapping the address in a class lets clang accept a pointer to a subobject as a template
+// argument; g++ accepts either form.
+template <class P>
+struct member_address {
+  P pointer;
+};
 
 template <auto Ptr>
 consteval std::string_view pretty_name_of() {
@@ -36,32 +47,21 @@ consteval std::string_view pretty_type_of() {
   return __PRETTY_FUNCTION__;
 }
 
-// "... [with auto Ptr = (& fake_object<A>.fake_holder<A>::value.A::member); ...]" -> "member"
+consteval bool is_identifier_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+// g++:   "[with auto Ptr = member_address<int*>{(& fake_object<A>.fake_holder<A>::value.A::x)}]"
+// clang: "[Ptr = {&fake_object.value.x}]"
+// The member's name is the identifier that ends where the address expression closes.
 consteval std::string_view parse_member_name(std::string_view pretty) {
   const auto start = pretty.find("Ptr = ");
   if (start == std::string_view::npos) return {};
-  auto end = pretty.find(')', start);
+  const auto end = pretty.find_first_of(")}", start);
   if (end == std::string_view::npos) return {};
-  auto body = pretty.substr(start, end - start);
-  const auto sep = body.rfind("::");
-  const auto dot = body.rfind('.');
-  std::size_t from = std::string_view::npos;
-  if (sep != std::string_view::npos) from = sep + 2;
-  if (dot != std::string_view::npos && (from == std::string_view::npos || dot + 1 > from)) {
-    from = dot + 1;
-  }
-  if (from == std::string_view::npos) return {};
-  return body.substr(from);
-}
-
-consteval bool is_identifier(std::string_view s) {
-  if (s.empty() || (s[0] >= '0' && s[0] <= '9')) return false;
-  for (char c : s) {
-    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-                    c == '_';
-    if (!ok) return false;
-  }
-  return true;
+  auto begin = end;
+  while (begin > start && is_identifier_char(pretty[begin - 1])) --begin;
+  return pretty.substr(begin, end - begin);
 }
 
 template <class T, std::size_t I>
@@ -71,7 +71,9 @@ consteval auto field_address() {
 
 /// Name of the I-th member of aggregate T.
 template <class T, std::size_t I>
-inline constexpr std::string_view field_name = parse_member_name(pretty_name_of<field_address<T, I>()>());
+inline constexpr std::string_view field_name =
+    parse_member_name(pretty_name_of<member_address<decltype(field_address<T, I>())>{
+        field_address<T, I>()}>());
 
 namespace reflect_check {
 struct probe {
@@ -139,5 +141,9 @@ consteval std::size_t field_index() {
   using C = typename member_pointer_traits<Ptr>::class_type;
   return field_index_impl<C, Ptr>(std::make_index_sequence<field_count<C>>{});
 }
+
+#if defined(__clang__)
+#pragma clang diagnostic pop
+#endif
 
 }  // namespace stitch::detail

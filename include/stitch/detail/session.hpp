@@ -178,7 +178,7 @@ class session {
       return lease(*this, raw, nullptr, std::move(fresh));
     }
     entry.busy = true;
-    return lease(*this, entry.statement.get(), &entry.busy, nullptr);
+    return {*this, entry.statement.get(), &entry.busy, nullptr};
   }
 
   void evict_idle() {

@@ -1,6 +1,7 @@
 #pragma once
 // A minimal compile-time list of types.
 
+#include <array>
 #include <cstddef>
 #include <type_traits>
 #include <utility>
@@ -17,7 +18,7 @@ struct index_of;
 template <class T, class... Ts>
 struct index_of<T, type_list<Ts...>> {
   static constexpr std::size_t value = [] {
-    constexpr bool same[] = {std::is_same_v<T, Ts>..., false};
+    constexpr std::array<bool, sizeof...(Ts) + 1> same = {std::is_same_v<T, Ts>..., false};
     for (std::size_t i = 0; i < sizeof...(Ts); ++i)
       if (same[i]) return i;
     return sizeof...(Ts);
