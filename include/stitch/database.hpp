@@ -8,7 +8,6 @@
 #include <ranges>
 #include <set>
 #include <string>
-#include <typeinfo>
 #include <utility>
 #include <vector>
 
@@ -22,6 +21,7 @@
 #include "query.hpp"
 #include "schema.hpp"
 #include "transaction.hpp"
+#include "visit.hpp"
 
 namespace stitch {
 
@@ -49,23 +49,6 @@ decltype(auto) deref(T&& x) {
   }
 }
 
-/// Calls f with obj cast to its dynamic class, which must be T or a class listed below it.
-template <class T, class F>
-void with_dynamic_class(T& obj, F&& f) {
-  bool done = false;
-  for_each_type(typename mapping<T>::classes{}, [&]<class C, std::size_t>() {
-    if constexpr (is_self_or_descendant<T, C>) {
-      if (!done && typeid(obj) == typeid(C)) {
-        f(static_cast<C&>(obj));
-        done = true;
-      }
-    }
-  });
-  if (!done)
-    throw usage_error("an object of C++ class " + std::string(typeid(obj).name()) +
-                      " derives from " + std::string(class_name<T>) +
-                      " but is not listed in its stitch::hierarchy declaration");
-}
 }  // namespace detail
 
 /// A connection to one database. Move-only; queries and transactions borrow it. Not

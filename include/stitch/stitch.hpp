@@ -14,3 +14,4 @@
 #include "schema.hpp"
 #include "transaction.hpp"
 #include "types.hpp"
+#include "visit.hpp"
