@@ -23,7 +23,7 @@ template <class T, class F>
 void with_dynamic_class(T& obj, F&& f) {
   bool done = false;
   for_each_type(typename mapping<std::remove_const_t<T>>::classes{}, [&]<class C, std::size_t>() {
-    if constexpr (is_self_or_descendant<std::remove_const_t<T>, C>) {
+    if constexpr (is_self_or_descendant<std::remove_const_t<T>, C> && !std::is_abstract_v<C>) {
       if (!done && typeid(obj) == typeid(C)) {
         using target = std::conditional_t<std::is_const_v<T>, const C, C>;
         f(static_cast<target&>(obj));
@@ -37,6 +37,12 @@ void with_dynamic_class(T& obj, F&& f) {
                       " but is not listed in its stitch::hierarchy declaration");
 }
 
+// Returned by a visit that failed its static_assert, so that no further error follows.
+struct failed_visit {
+  template <class U>
+  operator U() const;  // NOLINT(google-explicit-constructor): never defined, never called
+};
+
 template <class T, class F, class List>
 struct visit_traits;
 template <class T, class F, class... Cs>
@@ -46,7 +52,10 @@ struct visit_traits<T, F, type_list<Cs...>> {
   using arg = std::conditional_t<std::is_const_v<T>, const C&, C&>;
   template <class C>
   static constexpr bool concrete = is_self_or_descendant<model, C> && !std::is_abstract_v<C>;
-  static constexpr bool exhaustive = ((!concrete<Cs> || std::is_invocable_v<F, arg<Cs>>) && ...);
+  // disjunction stops before asking about classes outside the subtree: asking would
+  // instantiate a generic lambda's body with them.
+  static constexpr bool exhaustive =
+      (std::disjunction_v<std::bool_constant<!concrete<Cs>>, std::is_invocable<F, arg<Cs>>> && ...);
   static constexpr std::size_t first = [] {
     constexpr std::array<bool, sizeof...(Cs)> is_concrete = {concrete<Cs>...};
     for (std::size_t i = 0; i < sizeof...(Cs); ++i)
@@ -70,7 +79,7 @@ auto visit(T& obj, F&& f) {
                 "[stitch] stitch::visit needs a case for every concrete class of the hierarchy "
                 "at or below the visited type: add an overload, or a generic (auto&) case");
   if constexpr (!traits::exhaustive) {
-    return;
+    return detail::failed_visit{};
   } else {
     using result = std::invoke_result_t<F, typename traits::template arg<typename traits::first_class>>;
     if constexpr (std::is_void_v<result>) {
