@@ -144,7 +144,8 @@ class database {
     if constexpr (detail::check_model<T>()) {
       const auto& plan = detail::plan_of<T>();
       auto st = session_->acquire(detail::statement_slot<detail::find_key<T>>(),
-                                  [&] { return detail::find_sql(sql_dialect(), plan); });
+                                  [&] { return detail::find_sql(sql_dialect(), plan); },
+                                  *plan.table);
       st->bind_int64(1, id);
       if (detail::filters_type(plan)) detail::bind_type_names(*st, plan, 2);
       if (st.step()) {
@@ -163,7 +164,7 @@ class database {
       const auto& table = detail::table_of<T>();
       auto st = session_->acquire(
           detail::statement_slot<detail::delete_key<typename T::stitch_root>>(),
-          [&] { return detail::delete_sql(sql_dialect(), table); });
+          [&] { return detail::delete_sql(sql_dialect(), table); }, table);
       st->bind_int64(1, obj.id);
       st.step();
       const bool deleted = st->affected_rows() > 0;
@@ -180,7 +181,8 @@ class database {
       detail::with_dynamic_class<T>(obj, [&]<class C>(C& o) {
         const auto& plan = detail::plan_of<C>();
         auto st = session_->acquire(detail::statement_slot<detail::find_key<C>>(),
-                                    [&] { return detail::find_sql(sql_dialect(), plan); });
+                                    [&] { return detail::find_sql(sql_dialect(), plan); },
+                                  *plan.table);
         st->bind_int64(1, o.id);
         if (detail::filters_type(plan)) detail::bind_type_names(*st, plan, 2);
         if (!st.step()) throw record_not_found(detail::class_name<C>, plan.table->name, o.id);
@@ -245,9 +247,9 @@ class database {
     if (inserting) {
       const bool with_id = o.id != 0;
       auto st = with_id ? session_->acquire(detail::statement_slot<detail::insert_key<C, true>>(),
-                                            [&] { return detail::insert_sql(d, t, cls, true); })
+                                            [&] { return detail::insert_sql(d, t, cls, true); }, t)
                         : session_->acquire(detail::statement_slot<detail::insert_key<C, false>>(),
-                                            [&] { return detail::insert_sql(d, t, cls, false); });
+                                            [&] { return detail::insert_sql(d, t, cls, false); }, t);
       int index = 1;
       if (with_id) st->bind_int64(index++, o.id);
       if (t.has_type) st->bind_text(index++, t.classes[cls].type_name);
@@ -257,7 +259,7 @@ class database {
       return with_id ? o.id : session_->connection().last_insert_id();
     }
     auto st = session_->acquire(detail::statement_slot<detail::update_key<C>>(),
-                                [&] { return detail::update_sql(d, t, cls); });
+                                [&] { return detail::update_sql(d, t, cls); }, t);
     detail::bind_members(o, *st, 1, false, now);
     st->bind_int64(static_cast<int>(detail::member_count<C>()) + 1, o.id);
     st.step();

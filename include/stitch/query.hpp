@@ -332,7 +332,7 @@ class query {
   detail::lease run(shape what, std::string_view column = {}) const {
     auto& s = connected();
     const auto& plan = detail::plan_of<T>();
-    auto st = s.acquire(state_.render(s.sql_dialect(), plan, what, column));
+    auto st = s.acquire(state_.render(s.sql_dialect(), plan, what, column), *plan.table);
     state_.bind(*st, plan, what);
     return st;
   }

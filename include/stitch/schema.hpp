@@ -22,27 +22,4 @@ template <class T>
   return out;
 }
 
-namespace detail {
-
-/// Throws schema_error when the table is missing or lacks a column the models need.
-/// Extra columns are fine: stitch never touches columns it does not know.
-inline void check_table(backend::connection& c, const table_def& t) {
-  const auto present = c.table_columns(t.name);
-  if (present.empty())
-    throw schema_error("table " + t.name + " does not exist in " + c.describe() +
-                       " (create it with db.create_schema<...>())");
-  std::string missing;
-  auto need = [&](const std::string& name) {
-    for (const auto& p : present)
-      if (p == name) return;
-    missing += missing.empty() ? name : ", " + name;
-  };
-  need("id");
-  if (t.has_type) need("type");
-  for (const auto& col : t.columns) need(col.name);
-  if (!missing.empty())
-    throw schema_error("table " + t.name + " lacks columns the models need: " + missing);
-}
-
-}  // namespace detail
 }  // namespace stitch

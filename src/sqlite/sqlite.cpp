@@ -41,6 +41,10 @@ bool contains(std::string_view text, std::string_view part) {
     case SQLITE_CONSTRAINT_CHECK: throw check_violation(detail, std::move(sql));
     default: break;
   }
+  if (primary == SQLITE_ERROR &&
+      (contains(detail, "no such table") || contains(detail, "no such column") ||
+       contains(detail, "has no column named")))
+    throw schema_error(detail + "; create or migrate the table", std::move(sql));
   switch (primary) {
     case SQLITE_CONSTRAINT: throw constraint_violation(detail, std::move(sql));
     case SQLITE_BUSY:
@@ -155,13 +159,7 @@ class connection final : public backend::connection {
     sqlite3_stmt* stmt = nullptr;
     const int rc = sqlite3_prepare_v3(handle(), sql.data(), static_cast<int>(sql.size()),
                                       SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
-    if (rc != SQLITE_OK) {
-      const std::string message = sqlite3_errmsg(handle());
-      if (contains(message, "no such table") || contains(message, "no such column") ||
-          contains(message, "has no column named"))
-        throw schema_error(message + " (" + where_ + "; create or migrate the table)", sql);
-      raise_from(handle(), sql, where_);
-    }
+    if (rc != SQLITE_OK) raise_from(handle(), sql, where_);
     return std::make_unique<statement>(handle(), stmt, sql, &where_);
   }
 
@@ -199,6 +197,10 @@ database open(const std::string& path, const options& opts) {
   try {
     SQLite::Database db(path, flags, static_cast<int>(opts.busy_timeout.count()));
     sqlite3_extended_result_codes(db.getHandle(), 1);
+    // Without this, SQLite reads a double-quoted name that matches no column as a string
+    // literal: a missing column would silently select its own name.
+    sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_DQS_DML, 0, nullptr);
+    sqlite3_db_config(db.getHandle(), SQLITE_DBCONFIG_DQS_DDL, 0, nullptr);
     // SQLite reads the file header lazily; read it now so a file that is not a database
     // fails here, with its name, rather than at the first query.
     if (db.tryExec("SELECT count(*) FROM sqlite_master") != SQLITE_OK) {

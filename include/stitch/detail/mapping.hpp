@@ -8,6 +8,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "../backend.hpp"
 #include "../errors.hpp"
 #include "../hierarchy.hpp"
 #include "../model.hpp"
@@ -221,6 +222,26 @@ template <class T>
 const load_plan& plan_of() {
   static const load_plan plan = build_plan<T>();
   return plan;
+}
+
+/// Throws schema_error when the table is missing or lacks a column the models need.
+/// Extra columns are fine: stitch never touches columns it does not know.
+inline void check_table(backend::connection& c, const table_def& t) {
+  const auto present = c.table_columns(t.name);
+  if (present.empty())
+    throw schema_error("table " + t.name + " does not exist in " + c.describe() +
+                       " (create it with db.create_schema<...>())");
+  std::string missing;
+  auto need = [&](const std::string& name) {
+    for (const auto& p : present)
+      if (p == name) return;
+    missing += missing.empty() ? name : ", " + name;
+  };
+  need("id");
+  if (t.has_type) need("type");
+  for (const auto& col : t.columns) need(col.name);
+  if (!missing.empty())
+    throw schema_error("table " + t.name + " lacks columns the models need: " + missing);
 }
 
 }  // namespace stitch::detail

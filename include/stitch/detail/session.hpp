@@ -14,6 +14,7 @@
 #include "../backend.hpp"
 #include "../errors.hpp"
 #include "../predicate.hpp"
+#include "mapping.hpp"
 
 namespace stitch::detail {
 
@@ -103,23 +104,26 @@ class session {
 
   /// The statement of `slot`, prepared from make_sql() on first use. A statement still in
   /// use (a query being iterated) is not shared: a fresh one is prepared for the nested use.
+  /// A statement that fails to prepare for lack of a table or column is explained by
+  /// checking `table`, so that the error names the table and every missing column.
   template <class MakeSql>
-  lease acquire(std::size_t slot, MakeSql&& make_sql) {
+  lease acquire(std::size_t slot, MakeSql&& make_sql, const table_def& table) {
     if (slot >= slots_.size()) slots_.resize(slot + 1);
     auto& entry = slots_[slot];
     if (!entry) {
+      auto prepared = prepare(make_sql(), table);
       entry = std::make_unique<cached>();
-      entry->statement = connection_->prepare(make_sql());
+      entry->statement = std::move(prepared);
     }
     return take(*entry, [&] { return make_sql(); });
   }
 
   /// The statement for this SQL text, prepared once per connection.
-  lease acquire(const std::string& sql) {
+  lease acquire(const std::string& sql, const table_def& table) {
     auto it = by_sql_.find(sql);
     if (it == by_sql_.end()) {
       if (by_sql_.size() >= max_cached_sql) evict_idle();
-      auto prepared = connection_->prepare(sql);
+      auto prepared = prepare(sql, table);
       it = by_sql_.emplace(sql, cached{std::move(prepared), false}).first;
     }
     return take(it->second, [&] { return sql; });
@@ -179,6 +183,15 @@ class session {
     }
     entry.busy = true;
     return {*this, entry.statement.get(), &entry.busy, nullptr};
+  }
+
+  std::unique_ptr<backend::statement> prepare(const std::string& sql, const table_def& table) {
+    try {
+      return connection_->prepare(sql);
+    } catch (const schema_error&) {
+      check_table(*connection_, table);
+      throw;
+    }
   }
 
   void evict_idle() {
