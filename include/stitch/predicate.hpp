@@ -45,6 +45,34 @@ param to_param(std::chrono::sys_time<D> v) {
       std::chrono::floor<std::chrono::microseconds>(v).time_since_epoch().count()};
 }
 
+/// A value given to an SQL fragment: text of any string-like type, integers, floating point,
+/// bool, timestamps, bytes, std::optional (empty binds NULL) and nullptr.
+template <class V>
+param make_param(const V& v) {
+  if constexpr (std::is_same_v<V, std::nullptr_t> || std::is_same_v<V, std::nullopt_t>) {
+    return nullptr;
+  } else if constexpr (optional_traits<V>::is_optional) {
+    return v ? make_param(*v) : param(nullptr);
+  } else if constexpr (std::is_same_v<V, bool>) {
+    return v;
+  } else if constexpr (std::is_integral_v<V>) {
+    return static_cast<std::int64_t>(v);
+  } else if constexpr (std::is_floating_point_v<V>) {
+    return static_cast<double>(v);
+  } else if constexpr (std::is_convertible_v<const V&, std::string_view>) {
+    return std::string(std::string_view(v));
+  } else if constexpr (std::is_same_v<V, std::vector<std::byte>>) {
+    return v;
+  } else if constexpr (requires { to_param(v); }) {
+    return to_param(v);
+  } else {
+    static_assert(std::is_same_v<V, std::nullptr_t>,
+                  "[stitch] a value bound to an SQL fragment must be text, a number, bool, a "
+                  "std::chrono::sys_time, std::vector<std::byte>, std::optional or nullptr");
+    return nullptr;
+  }
+}
+
 /// One piece of a condition's SQL: literal text, a column name to quote, or the next
 /// parameter.
 struct sql_piece {
@@ -87,7 +115,7 @@ template <class... Args>
 predicate_data raw_fragment(std::string_view sql, Args&&... args) {
   predicate_data out;
   std::vector<param> values;
-  (values.push_back(to_param(column_value_t<std::remove_cvref_t<Args>>(args))), ...);
+  (values.push_back(make_param(args)), ...);
   std::size_t next = 0;
   std::size_t start = 0;
   char quote = 0;

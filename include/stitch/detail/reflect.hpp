@@ -25,6 +25,7 @@ struct fake_holder {
 #if defined(__clang__)
 #pragma clang diagnostic push
 #pragma clang diagnostic ignored "-Wundefined-var-template"
+#pragma clang diagnostic ignored "-Wundefined-internal"
 #endif
 // Declared, never defined: only its members' addresses are used, in constant expressions.
 template <class T>
@@ -51,14 +52,18 @@ consteval bool is_identifier_char(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
 }
 
-// g++:   "[with auto Ptr = member_address<int*>{(& fake_object<A>.fake_holder<A>::value.A::x)}]"
+// g++:   "[with auto Ptr = member_address<int*>{(& fake_object<A>.fake_holder<A>::value.A::x)};
+//          std::string_view = ...]"
 // clang: "[Ptr = {&fake_object.value.x}]"
-// The member's name is the identifier that ends where the address expression closes.
+// The member's name is the identifier that ends the argument, before its closing brackets.
+// (Class names may hold brackets too: g++ spells an anonymous namespace "{anonymous}".)
 consteval std::string_view parse_member_name(std::string_view pretty) {
   const auto start = pretty.find("Ptr = ");
   if (start == std::string_view::npos) return {};
-  const auto end = pretty.find_first_of(")}", start);
-  if (end == std::string_view::npos) return {};
+  auto end = pretty.find("; ", start);
+  if (end == std::string_view::npos) end = pretty.rfind(']');
+  if (end == std::string_view::npos || end <= start) return {};
+  while (end > start && (pretty[end - 1] == ')' || pretty[end - 1] == '}')) --end;
   auto begin = end;
   while (begin > start && is_identifier_char(pretty[begin - 1])) --begin;
   return pretty.substr(begin, end - begin);
