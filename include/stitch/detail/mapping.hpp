@@ -176,11 +176,16 @@ table_def build_table() {
   return table;
 }
 
-/// The table description of T's root, built on first use.
+template <class Root>
+const table_def& root_table() {
+  static const table_def table = build_table<Root>();
+  return table;
+}
+
+/// The table description of T's hierarchy: one object per root, built on first use.
 template <class T>
 const table_def& table_of() {
-  static const table_def table = build_table<typename T::stitch_root>();
-  return table;
+  return root_table<typename T::stitch_root>();
 }
 
 /// What a query on T selects and where each class finds its members in a row.

@@ -7,80 +7,82 @@
 
 namespace stitch::detail {
 
-/// ActiveSupport's underscore: "DataSource" -> "data_source", "CSVFile" -> "csv_file".
+/// ActiveSupport's underscore: "DataSource" -> "data_source", "HTML5Parser" -> "html5_parser".
+/// Rails applies /([A-Z\d]+)([A-Z][a-z])/ -> '\1_\2', then /([a-z\d])([A-Z])/ -> '\1_\2',
+/// then downcases. A qualified name keeps its last part.
 inline std::string underscore(std::string_view name) {
+  if (const auto sep = name.rfind("::"); sep != std::string_view::npos) name.remove_prefix(sep + 2);
   auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
-  auto lower_or_digit = [](char c) { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'); };
-  std::string out;
-  out.reserve(name.size() + 4);
+  auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  std::string first;
+  first.reserve(name.size() + 4);
   for (std::size_t i = 0; i < name.size(); ++i) {
-    const char c = name[i];
-    if (c == ':') {  // a qualified name keeps only its last part
-      out.clear();
-      continue;
-    }
-    if (upper(c)) {
-      const bool after_word = i > 0 && lower_or_digit(name[i - 1]);
-      const bool acronym_end =
-          i > 0 && upper(name[i - 1]) && i + 1 < name.size() && lower_or_digit(name[i + 1]);
-      if ((after_word || acronym_end) && !out.empty()) out += '_';
-      out += static_cast<char>(c - 'A' + 'a');
-    } else {
-      out += c;
-    }
+    if (i > 0 && upper(name[i]) && i + 1 < name.size() && lower(name[i + 1]) &&
+        (upper(name[i - 1]) || digit(name[i - 1])))
+      first += '_';
+    first += name[i];
+  }
+  std::string out;
+  out.reserve(first.size() + 4);
+  for (std::size_t i = 0; i < first.size(); ++i) {
+    const char c = first[i];
+    if (i > 0 && upper(c) && (lower(first[i - 1]) || digit(first[i - 1]))) out += '_';
+    out += upper(c) ? static_cast<char>(c - 'A' + 'a') : (c == '-' ? '_' : c);
   }
   return out;
 }
 
-/// ActiveSupport's English pluralization for the common cases (irregulars, uncountables,
-/// -y, -s/-x/-ch/-sh, -f/-fe, -is, -um). Applied to the last word of a snake_case name.
+/// ActiveSupport's English pluralization: its irregular words, uncountable words and suffix
+/// rules, tried in Rails' order (the last rule defined wins).
 inline std::string pluralize(std::string_view word) {
-  static constexpr std::array<std::string_view, 12> uncountable = {
-      "equipment", "information", "rice",  "money",  "species", "series",
-      "fish",      "sheep",       "jeans", "police", "data",    "metadata"};
-  static constexpr std::array<std::pair<std::string_view, std::string_view>, 7> irregular = {{
-      {"person", "people"},
-      {"man", "men"},
-      {"child", "children"},
-      {"sex", "sexes"},
-      {"move", "moves"},
+  static constexpr std::array<std::string_view, 10> uncountable = {
+      "equipment", "information", "rice", "money", "species",
+      "series",    "fish",        "sheep", "jeans", "police"};
+  // Rails matches irregular words at the end: "salesperson" -> "salespeople".
+  static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> irregular = {{
       {"zombie", "zombies"},
-      {"ox", "oxen"},
+      {"move", "moves"},
+      {"sex", "sexes"},
+      {"child", "children"},
+      {"man", "men"},
+      {"person", "people"},
   }};
-  const auto last_start = word.rfind('_') == std::string_view::npos ? 0 : word.rfind('_') + 1;
-  const std::string_view head = word.substr(0, last_start);
-  const std::string_view last = word.substr(last_start);
-  auto ends_with = [&](std::string_view s) { return last.ends_with(s); };
-  auto stem = [&](std::size_t drop) {
-    return std::string(head) + std::string(last.substr(0, last.size() - drop));
-  };
+  const std::string w(word);
+  auto ends = [&](std::string_view suffix) { return w.ends_with(suffix); };
+  auto cut = [&](std::size_t n) { return w.substr(0, w.size() - n); };
+  auto before = [&](std::size_t n) { return w.size() > n ? w[w.size() - n - 1] : '\0'; };
+  auto vowel = [](char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; };
+
+  if (w.empty()) return w;
   for (auto u : uncountable)
-    if (last == u) return std::string(word);
-  for (auto [one, many] : irregular)
-    if (last == one) return std::string(head) + std::string(many);
-  if (last.empty()) return std::string(word);
-  if (ends_with("quiz")) return std::string(word) + "zes";
-  if (ends_with("matrix") || ends_with("vertex") || ends_with("index")) return stem(2) + "ices";
-  if (ends_with("ouse") && (ends_with("mouse") || ends_with("louse"))) return stem(4) + "ice";
-  if (ends_with("sis")) return stem(2) + "es";
-  if (ends_with("ium") || ends_with("tum")) return stem(2) + "a";
-  if (ends_with("alias") || ends_with("status") || ends_with("bus")) return std::string(word) + "es";
-  if (ends_with("octopus") || ends_with("virus")) return stem(2) + "i";
-  if (ends_with("axis") || ends_with("testis")) return stem(2) + "es";
-  if (ends_with("s")) return std::string(word);
-  if (ends_with("x") || ends_with("ch") || ends_with("ss") || ends_with("sh") || ends_with("z"))
-    return std::string(word) + "es";
-  if (ends_with("y") && last.size() > 1) {
-    const char before = last[last.size() - 2];
-    const bool vowel = before == 'a' || before == 'e' || before == 'i' || before == 'o' ||
-                       before == 'u' || before == 'y';
-    if (!vowel || ends_with("quy")) return stem(1) + "ies";
+    if (w == u) return w;
+  for (auto [one, many] : irregular) {
+    if (ends(one)) return cut(one.size()) + std::string(many);
+    if (ends(many)) return w;
   }
-  if (ends_with("hive")) return std::string(word) + "s";
-  if (ends_with("fe") && !ends_with("ffe")) return stem(2) + "ves";
-  if ((ends_with("lf") || ends_with("rf")) && last.size() > 2) return stem(1) + "ves";
-  if (ends_with("buffalo") || ends_with("tomato")) return std::string(word) + "es";
-  return std::string(word) + "s";
+  if (ends("quiz")) return w + "zes";
+  if (w == "ox") return "oxen";
+  if (w == "oxen" || w == "mice" || w == "lice") return w;
+  if (w == "mouse" || w == "louse") return cut(4) + "ice";
+  if (ends("matrix") || ends("vertex") || ends("index")) return cut(2) + "ices";
+  if (ends("x") || ends("ch") || ends("ss") || ends("sh")) return w + "es";
+  if (ends("y") && (ends("quy") || (w.size() > 1 && !vowel(before(1))))) return cut(1) + "ies";
+  if (ends("hive")) return w + "s";
+  if ((ends("fe") && before(2) != 'f' && w.size() > 2) ||
+      (ends("f") && (before(1) == 'l' || before(1) == 'r')))
+    return cut(ends("fe") ? 2 : 1) + "ves";
+  if (ends("sis")) return cut(3) + "ses";
+  if (ends("ta") || ends("ia")) return w;
+  if (ends("tum") || ends("ium")) return cut(2) + "a";
+  if (ends("buffalo") || ends("tomato")) return w + "es";
+  if (ends("bus")) return w + "es";
+  if (ends("alias") || ends("status")) return w + "es";
+  if (ends("octopi") || ends("viri")) return w;
+  if (ends("octopus") || ends("virus")) return cut(2) + "i";
+  if (w == "axis" || w == "testis") return cut(2) + "es";
+  if (ends("s")) return w;
+  return w + "s";
 }
 
 /// Rails' default table name for a class name: "DataSource" -> "data_sources".

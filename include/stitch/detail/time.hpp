@@ -1,7 +1,7 @@
 #pragma once
 // Rails' datetime text: "YYYY-MM-DD HH:MM:SS.ffffff", UTC, microseconds.
 
-#include <charconv>
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <optional>
@@ -33,6 +33,12 @@ constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) {
   const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
   const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+constexpr unsigned days_in_month(std::int64_t y, unsigned m) {
+  constexpr std::array<unsigned, 12> days = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  return m == 2 && leap ? 29 : days[m - 1];
 }
 
 /// Writes exactly timestamp_length characters for a year in [0, 9999].
@@ -85,7 +91,7 @@ inline std::optional<std::int64_t> parse_timestamp(std::string_view s) {
   };
   unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
   if (!num(0, 4, y) || s.size() < 10 || s[4] != '-' || !num(5, 2, mo) || s[7] != '-' ||
-      !num(8, 2, d) || mo < 1 || mo > 12 || d < 1 || d > 31)
+      !num(8, 2, d) || mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo))
     return std::nullopt;
   std::int64_t micros = 0;
   std::size_t pos = 10;
