@@ -1,0 +1,80 @@
+// Transactions: what save and save_all run, nested savepoints, explicit rollback, and what
+// a rollback does not undo.
+#include <stitch/sqlite.hpp>
+#include <stitch/stitch.hpp>
+
+#include <fmt/core.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+struct CodeColumns {
+  std::string code;
+  std::string meaning;
+};
+struct Code : stitch::model<Code, CodeColumns> {};
+
+Code make(std::string code, std::string meaning) {
+  Code c;
+  c.code = std::move(code);
+  c.meaning = std::move(meaning);
+  return c;
+}
+
+int main() {
+  auto db = stitch::sqlite::open(":memory:");
+  db.create_schema<Code>();
+
+  // statements_executed() counts statements; the difference of two readings counts a step.
+  auto before = db.statements_executed();
+  Code fire = make("FIRE", "Fire");
+  db.save(fire);  // one INSERT: atomic by itself, no BEGIN needed
+  fmt::print("save: {} statement(s)\n", db.statements_executed() - before);
+
+  std::vector<Code> batch{make("EMS", "Medical"), make("TRAF", "Traffic"), make("HAZ", "Hazmat")};
+  before = db.statements_executed();
+  db.save_all(batch);  // BEGIN IMMEDIATE, three INSERTs, COMMIT
+  fmt::print("save_all of 3: {} statement(s)\n", db.statements_executed() - before);
+
+  {
+    auto tx = db.transaction();
+    fire.meaning = "Fire and rescue";
+    db.save(fire);
+    {
+      auto inner = db.transaction();  // SAVEPOINT
+      Code police = make("POL", "Police");
+      db.save(police);
+      inner.commit();  // RELEASE: now part of the outer transaction
+    }
+    {
+      auto inner = db.transaction();
+      Code test = make("TEST", "Test call");
+      db.save(test);
+      inner.rollback();  // ROLLBACK TO the savepoint: only TEST is undone
+      fmt::print("inner active after rollback: {}\n", inner.active());
+    }
+    try {
+      auto inner = db.transaction();
+      tx.commit();  // an inner transaction is still open
+    } catch (const stitch::usage_error& e) {
+      fmt::print("{}\n", e.what());
+    }
+    tx.commit();
+  }
+  fmt::print("codes: {}, FIRE means {}\n", db.all<Code>().count(), db.find<Code>(fire.id).meaning);
+
+  // A rollback undoes rows, not objects: a saved object keeps its id and persisted().
+  Code lost = make("LOST", "Rolled back");
+  {
+    auto tx = db.transaction();
+    db.save(lost);
+  }  // destroyed without commit: ROLLBACK
+  fmt::print("after rollback: id {}, persisted {}, rows with that id: {}\n", lost.id,
+             lost.persisted(), db.all<Code>().where(stitch::col<&Code::id> == lost.id).count());
+  try {
+    db.save(lost);  // an UPDATE of a row that is not there
+  } catch (const stitch::record_not_found& e) {
+    fmt::print("{}\n", e.what());
+  }
+}

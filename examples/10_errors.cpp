@@ -1,0 +1,70 @@
+// Errors: every failure is a stitch::error whose what() starts with a stable id.
+#include <stitch/sqlite.hpp>
+#include <stitch/stitch.hpp>
+
+#include <fmt/core.h>
+
+#include <fstream>
+#include <functional>
+#include <string>
+
+struct NoteColumns {
+  std::string body;
+  std::int32_t priority = 0;
+};
+struct Note : stitch::model<Note, NoteColumns> {};
+
+void report(const std::function<void()>& f) {
+  try {
+    f();
+    fmt::print("no error\n");
+  } catch (const stitch::error& e) {
+    fmt::print("{}\n", e.what());
+    if (!e.sql().empty()) fmt::print("  sql: {}\n", e.sql());
+  }
+}
+
+int main() {
+  // Opening.
+  report([] { (void)stitch::sqlite::open("missing.sqlite3", {.create = false}); });
+  std::ofstream("notes.txt") << "not a database\n";
+  report([] { (void)stitch::sqlite::open("notes.txt"); });
+
+  auto db = stitch::sqlite::open("notes.sqlite3");
+
+  // The schema: a table that lacks a column the model needs.
+  db.execute(
+      R"(CREATE TABLE "notes" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, "body" varchar))");
+  report([&] { db.check_schema<Note>(); });
+  report([&] { db.create_schema<Note>(); });
+  db.execute(R"(ALTER TABLE "notes" ADD COLUMN "priority" integer CHECK ("priority" >= 0))");
+  db.check_schema<Note>();
+
+  // Constraints.
+  Note note;
+  note.body = "urgent";
+  note.priority = -1;
+  report([&] { db.save(note); });
+
+  // A value that does not fit its member.
+  db.execute(R"(INSERT INTO "notes" ("body", "priority") VALUES (NULL, 1))");
+  report([&] { (void)db.all<Note>().to_vector(); });
+
+  // Mistakes in the calling code found at run time.
+  report([&] { (void)db.all<Note>().where(R"("priority" BETWEEN ? AND ?)", 1).count(); });
+  report([&] { (void)db.all<Note>().where("prio > ?", 1).count(); });
+
+  // A read-only connection.
+  auto reader = stitch::sqlite::open("notes.sqlite3", {.read_only = true});
+  fmt::print("reader sees {} note(s)\n",
+             reader.all<Note>().where(stitch::col<&Note::body>.is_null()).count());
+  note.priority = 1;
+  report([&] { reader.save(note); });
+
+  // Another connection holds the write lock for longer than the busy timeout.
+  auto other =
+      stitch::sqlite::open("notes.sqlite3", {.busy_timeout = std::chrono::milliseconds(0)});
+  auto tx = db.transaction();
+  db.save(note);
+  report([&] { other.save(note); });
+}
