@@ -62,18 +62,21 @@ class database {
   /// Creates the tables of the given models (CREATE TABLE IF NOT EXISTS, and the index on
   /// `type`) in one transaction, then checks that existing tables have every column the
   /// models need. Throws schema_error naming the table and the missing columns.
-  template <model_class... Ts>
+  template <class... Ts>
   void create_schema() {
-    std::set<const detail::table_def*> seen;
-    detail::write_scope scope(*session_, 2);
-    (create_table(detail::table_of<Ts>(), seen), ...);
-    scope.commit();
+    if constexpr ((detail::check_model<Ts>() && ...)) {
+      std::set<const detail::table_def*> seen;
+      detail::write_scope scope(*session_, 2);
+      (create_table(detail::table_of<Ts>(), seen), ...);
+      scope.commit();
+    }
   }
 
   /// Checks that the tables of the given models exist with every column they need.
-  template <model_class... Ts>
+  template <class... Ts>
   void check_schema() {
-    (detail::check_table(session_->connection(), detail::table_of<Ts>()), ...);
+    if constexpr ((detail::check_model<Ts>() && ...))
+      (detail::check_table(session_->connection(), detail::table_of<Ts>()), ...);
   }
 
   /// Inserts a new object or updates a persisted one, atomically. On success sets id,
@@ -204,13 +207,39 @@ class database {
   }
 
   /// Opens a transaction (a savepoint when one is open). See stitch::transaction.
-  [[nodiscard]] stitch::transaction transaction() { return stitch::transaction(*session_); }
+  [[nodiscard]] stitch::transaction transaction(intent what = intent::read) {
+    return stitch::transaction(*session_, what);
+  }
+
+  /// The one value of a one-row, one-column SQL query, with `?` placeholders bound to args:
+  /// `db.query_value<std::int64_t>("SELECT count(*) FROM t WHERE x > ?", 3)`. V is any
+  /// column type (std::optional<V> for a value that may be NULL). Throws usage_error unless
+  /// exactly one row comes back, data_error when the value does not fit V.
+  template <class V, class... Args>
+  [[nodiscard]] V query_value(std::string_view sql, Args&&... args) {
+    static_assert(is_column_type_v<V>,
+                  "[stitch] query_value<V> reads a column type: an integer, double, bool, "
+                  "std::string, std::chrono::sys_time, std::vector<std::byte> or std::optional");
+    const auto fragment = detail::raw_fragment(sql, std::forward<Args>(args)...);
+    detail::sql_builder b(sql_dialect());
+    b.pieces(fragment);
+    const std::string text = std::move(b).str();
+    auto st = session_->acquire(text, nullptr);
+    int index = 1;
+    for (const auto& p : fragment.params) detail::bind_param(*st, index++, p);
+    if (!st.step()) throw usage_error("query_value: \"" + text + "\" returned no row");
+    V value{};
+    try {
+      detail::read_value(*st, 0, value);
+    } catch (const detail::bad_value& bad) {
+      throw data_error("query_value: the value of \"" + text + "\" " + bad.reason);
+    }
+    if (st.step()) throw usage_error("query_value: \"" + text + "\" returned more than one row");
+    return value;
+  }
 
   /// Runs SQL without results (DDL, pragmas). Values must not be spliced into it.
-  void execute(const std::string& sql) {
-    session_->count_execution();
-    session_->connection().execute(sql);
-  }
+  void execute(const std::string& sql) { session_->execute(sql); }
 
   /// Statements run on this connection so far; subtract two readings to count a piece of
   /// work's statements.

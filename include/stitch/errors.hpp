@@ -110,12 +110,15 @@ class record_not_found : public error {
 /// A row's discriminator names no class of the hierarchy.
 class unknown_type : public error {
  public:
-  unknown_type(std::string_view table, std::int64_t id, std::string_view value)
+  /// `value` is the stored discriminator ("" for NULL); `why` replaces the default reason.
+  unknown_type(std::string_view table, std::int64_t id, std::string_view value,
+               std::string_view why = {})
       : error("stitch.unknown_type",
               "row id " + std::to_string(id) + " of table " + std::string(table) +
-                  " has type '" + std::string(value) +
-                  "', which names no class of the hierarchy (declare the class in "
-                  "stitch::hierarchy, or set on_unknown_type)"),
+                  " has type '" + std::string(value) + "', which " +
+                  (why.empty() ? std::string("names no class of the hierarchy (declare the class "
+                                             "in stitch::hierarchy, or set on_unknown_type)")
+                               : std::string(why))),
         table_(table),
         id_(id),
         value_(value) {}

@@ -60,10 +60,12 @@ template <class Root, class List>
 struct hierarchy_checks;
 template <class Root, class... Cs>
 struct hierarchy_checks<Root, type_list<Cs...>> {
-  static constexpr bool roots_match = (std::is_same_v<typename Cs::stitch_root, Root> && ...);
+  static constexpr bool all_models = (std::is_base_of_v<record, Cs> && ...);
+  static constexpr bool roots_match =
+      (std::is_same_v<typename model_traits<Cs>::root, Root> && ...);
   static constexpr bool parents_listed =
-      ((std::is_void_v<typename Cs::stitch_parent> ||
-        contains_v<typename Cs::stitch_parent, type_list<Cs...>>) &&
+      ((std::is_void_v<typename model_traits<Cs>::parent> ||
+        contains_v<typename model_traits<Cs>::parent, type_list<Cs...>>) &&
        ...);
   static constexpr bool root_first = std::is_same_v<
       Root, std::tuple_element_t<0, std::tuple<Cs...>>>;
@@ -82,10 +84,13 @@ consteval bool hierarchy_is_valid() {
     return true;
   } else {
     using checks = hierarchy_checks<Root, typename hierarchy<Root>::stitch_classes>;
-    static_assert(checks::root_first,
+    static_assert(checks::all_models,
+                  "[stitch] every class listed in stitch::single_table<...> must be a model "
+                  "(stitch::model or stitch::subclass)");
+    static_assert(!checks::all_models || checks::root_first,
                   "[stitch] the first class of stitch::single_table<...> must be the root the "
                   "hierarchy is declared for: stitch::hierarchy<Root> : single_table<Root, ...>");
-    static_assert(!checks::root_first || checks::roots_match,
+    static_assert(!checks::all_models || !checks::root_first || checks::roots_match,
                   "[stitch] a class listed in stitch::hierarchy<Root> does not derive from Root "
                   "through stitch::subclass");
     static_assert(!checks::root_first || !checks::roots_match || checks::parents_listed,
@@ -94,7 +99,8 @@ consteval bool hierarchy_is_valid() {
     static_assert(!checks::root_first || !checks::roots_match || !checks::parents_listed ||
                       checks::unique,
                   "[stitch] a class is listed twice in stitch::hierarchy<Root>");
-    return checks::root_first && checks::roots_match && checks::parents_listed && checks::unique;
+    return checks::all_models && checks::root_first && checks::roots_match &&
+           checks::parents_listed && checks::unique;
   }
 }
 

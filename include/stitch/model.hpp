@@ -41,10 +41,16 @@ consteval bool columns_are_valid() {
 
 template <class Columns>
 consteval bool no_reserved_names() {
-  for (auto name : field_names<Columns>)
-    if (name == "id" || name == "type") return false;
+  if constexpr (std::is_aggregate_v<Columns> && !std::is_polymorphic_v<Columns>) {
+    for (auto name : field_names<Columns>)
+      if (name == "id" || name == "type") return false;
+  }
   return true;
 }
+
+/// Runs a check whose own static_assert reports the problem; always true, so that the
+/// caller's static_assert adds no second, bare message.
+consteval bool reported(bool /*check*/) { return true; }
 
 template <class Self>
 constexpr std::string_view sti_name_of();
@@ -82,7 +88,7 @@ class record {
 /// FieldColumns> {...};`. Columns is an aggregate whose members are the table's columns.
 template <class Self, class Columns>
 class model : public record, public Columns {
-  static_assert(detail::columns_are_valid<Columns>());
+  static_assert(detail::reported(detail::columns_are_valid<Columns>()));
   static_assert(detail::no_reserved_names<Columns>(),
                 "[stitch] a Columns aggregate may not declare `id` or `type`: stitch::record "
                 "holds the primary key and the hierarchy writes the discriminator");
@@ -100,20 +106,35 @@ class model : public record, public Columns {
 
 /// A class of a hierarchy: `struct CsvFile : stitch::subclass<CsvFile, DataSource,
 /// CsvFileColumns> {...};`. List it in the root's stitch::hierarchy declaration.
+namespace detail {
+struct placeholder_columns {};
+// Stands in for a Parent that is not a model, so that only the static_assert reports.
+class placeholder_model : public record, public placeholder_columns {
+ public:
+  using stitch_self = placeholder_model;
+  using stitch_root = placeholder_model;
+  using stitch_parent = void;
+  using stitch_columns = placeholder_columns;
+  [[nodiscard]] std::string_view type_name() const noexcept override { return {}; }
+};
+template <class Parent>
+using model_parent = std::conditional_t<std::is_base_of_v<record, Parent>, Parent, placeholder_model>;
+}  // namespace detail
+
 template <class Self, class Parent, class Columns>
-class subclass : public Parent, public Columns {
+class subclass : public detail::model_parent<Parent>, public Columns {
   static_assert(std::is_base_of_v<record, Parent>,
                 "[stitch] the Parent of stitch::subclass<Self, Parent, Columns> must be a "
                 "stitch::model or stitch::subclass");
-  static_assert(detail::columns_are_valid<Columns>());
+  static_assert(detail::reported(detail::columns_are_valid<Columns>()));
   static_assert(detail::no_reserved_names<Columns>(),
                 "[stitch] a Columns aggregate may not declare `id` or `type`: stitch::record "
                 "holds the primary key and the hierarchy writes the discriminator");
 
  public:
   using stitch_self = Self;
-  using stitch_root = typename Parent::stitch_root;
-  using stitch_parent = Parent;
+  using stitch_root = typename detail::model_parent<Parent>::stitch_root;
+  using stitch_parent = detail::model_parent<Parent>;
   using stitch_columns = Columns;
 
   [[nodiscard]] std::string_view type_name() const noexcept override {
@@ -151,12 +172,27 @@ constexpr std::string_view sti_name_of() {
   }
 }
 
+template <class C>
+struct model_traits {
+  using root = void;
+  using parent = void;
+};
+template <class C>
+  requires requires {
+    typename C::stitch_root;
+    typename C::stitch_parent;
+  }
+struct model_traits<C> {
+  using root = typename C::stitch_root;
+  using parent = typename C::stitch_parent;
+};
+
 // The classes from the root down to T: type_list<Root, ..., T>.
 template <class T, class Tail = type_list<>>
 struct lineage;
 template <class T, class... Tail>
 struct lineage<T, type_list<Tail...>> {
-  using parent = typename T::stitch_parent;
+  using parent = typename model_traits<T>::parent;
   using type = typename std::conditional_t<std::is_void_v<parent>,
                                            std::type_identity<type_list<T, Tail...>>,
                                            lineage<parent, type_list<T, Tail...>>>::type;

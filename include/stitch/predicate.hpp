@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <initializer_list>
+#include <limits>
 #include <optional>
 #include <ranges>
 #include <string>
@@ -56,10 +57,18 @@ param make_param(const V& v) {
   } else if constexpr (std::is_same_v<V, bool>) {
     return v;
   } else if constexpr (std::is_integral_v<V>) {
+    if constexpr (std::is_unsigned_v<V> && sizeof(V) >= sizeof(std::int64_t)) {
+      if (v > static_cast<V>(std::numeric_limits<std::int64_t>::max()))
+        throw usage_error("the value " + std::to_string(v) +
+                          " does not fit in a 64-bit signed SQL integer");
+    }
     return static_cast<std::int64_t>(v);
   } else if constexpr (std::is_floating_point_v<V>) {
     return static_cast<double>(v);
   } else if constexpr (std::is_convertible_v<const V&, std::string_view>) {
+    if constexpr (std::is_pointer_v<V>) {
+      if (v == nullptr) return nullptr;  // a null const char* binds NULL
+    }
     return std::string(std::string_view(v));
   } else if constexpr (std::is_same_v<V, std::vector<std::byte>>) {
     return v;
@@ -198,8 +207,16 @@ struct ordering {
 
 namespace detail {
 template <auto Ptr>
-struct column_info;
+struct column_info {
+  // Not a pointer to a data member: column_ref's first static_assert reports it.
+  using member_type = int;
+  using owner = record;
+  static constexpr bool is_id = true;
+  static constexpr bool valid = true;
+  static constexpr std::string_view name = "id";
+};
 template <class M, class C, M C::*Ptr>
+  requires std::is_member_object_pointer_v<decltype(Ptr)>
 struct column_info<Ptr> {
   using member_type = M;
   using owner = C;
@@ -235,17 +252,29 @@ struct column_ref {
 
   /// Column compared with a value (bound); with an empty std::optional it is IS NULL.
   template <class V>
-  friend predicate_type operator==(column_ref, const V& v) { return compare(" = ", v, " IS NULL"); }
+  friend predicate_type operator==(column_ref, const V& v) {
+    return compare<comparison::equality>(" = ", v, " IS NULL");
+  }
   template <class V>
-  friend predicate_type operator!=(column_ref, const V& v) { return compare(" <> ", v, " IS NOT NULL"); }
+  friend predicate_type operator!=(column_ref, const V& v) {
+    return compare<comparison::equality>(" <> ", v, " IS NOT NULL");
+  }
   template <class V>
-  friend predicate_type operator<(column_ref, const V& v) { return compare(" < ", v, nullptr); }
+  friend predicate_type operator<(column_ref, const V& v) {
+    return compare<comparison::order>(" < ", v, nullptr);
+  }
   template <class V>
-  friend predicate_type operator<=(column_ref, const V& v) { return compare(" <= ", v, nullptr); }
+  friend predicate_type operator<=(column_ref, const V& v) {
+    return compare<comparison::order>(" <= ", v, nullptr);
+  }
   template <class V>
-  friend predicate_type operator>(column_ref, const V& v) { return compare(" > ", v, nullptr); }
+  friend predicate_type operator>(column_ref, const V& v) {
+    return compare<comparison::order>(" > ", v, nullptr);
+  }
   template <class V>
-  friend predicate_type operator>=(column_ref, const V& v) { return compare(" >= ", v, nullptr); }
+  friend predicate_type operator>=(column_ref, const V& v) {
+    return compare<comparison::order>(" >= ", v, nullptr);
+  }
 
   [[nodiscard]] predicate_type is_null() const { return unary(" IS NULL"); }
   [[nodiscard]] predicate_type is_not_null() const { return unary(" IS NOT NULL"); }
@@ -292,30 +321,59 @@ struct column_ref {
   [[nodiscard]] ordering<owner> desc() const { return {name, true}; }
 
  private:
+  // Numbers keep their own type (x < 1.5 stays 1.5 on an integer column); text, bool and
+  // timestamps must be of the column's kind.
+  template <class V>
+  static constexpr bool accepts = [] {
+    using D = std::remove_cvref_t<V>;
+    if constexpr (std::is_same_v<value_type, bool>) {
+      return std::is_same_v<D, bool>;
+    } else if constexpr (std::is_arithmetic_v<value_type>) {
+      return std::is_arithmetic_v<D> && !std::is_same_v<D, bool>;
+    } else if constexpr (std::is_same_v<value_type, std::string>) {
+      return std::is_convertible_v<const D&, std::string_view> && !std::is_null_pointer_v<D>;
+    } else {
+      return std::is_constructible_v<value_type, const D&>;
+    }
+  }();
+
   template <class V>
   static detail::param convert(const V& v) {
-    if constexpr (std::is_constructible_v<value_type, const V&>) {
-      return detail::to_param(value_type(v));
-    } else {
-      static_assert(std::is_constructible_v<value_type, const V&>,
-                    "[stitch] the value does not convert to the column's member type");
+    if constexpr (!accepts<V>) {
+      static_assert(accepts<V>,
+                    "[stitch] the value does not convert to the column's member type: compare "
+                    "numeric columns with numbers, text with text, bool with bool, timestamps "
+                    "with std::chrono::sys_time, bytes with std::vector<std::byte>");
       return nullptr;
+    } else if constexpr (std::is_arithmetic_v<value_type> || std::is_same_v<value_type, std::string>) {
+      if constexpr (std::is_pointer_v<V>) {
+        if (v == nullptr)
+          throw usage_error("column " + std::string(name) +
+                            " compared with a null const char*; use is_null() for NULL");
+      }
+      return detail::make_param(v);
+    } else {
+      return detail::to_param(value_type(v));
     }
   }
-  template <class V>
+
+  enum class comparison { equality, order };
+
+  template <comparison Kind, class V>
   static predicate_type compare(std::string_view op, const V& v, const char* null_form) {
     detail::predicate_data d;
     d.column(name);
     if constexpr (std::is_same_v<V, std::nullopt_t>) {
-      static_assert(is_nullable_v<member_type>,
-                    "[stitch] std::nullopt compares only with a std::optional column");
-      d.text(null_form != nullptr ? null_form : " IS NULL");
+      static_assert(is_nullable_v<member_type> && Kind == comparison::equality,
+                    "[stitch] std::nullopt compares only with a std::optional column, and only "
+                    "with == or != (which read IS NULL and IS NOT NULL)");
+      d.text(null_form);
     } else if constexpr (detail::optional_traits<V>::is_optional) {
       if (v) {
         d.text(op);
         d.value(convert(*v));
       } else {
-        if (null_form == nullptr)
+        if constexpr (Kind == comparison::order)
           throw usage_error("column " + std::string(name) +
                             " is ordered against an empty std::optional; NULL has no order");
         d.text(null_form);

@@ -48,6 +48,26 @@ inline constexpr bool owner_related = [] {
   }
 }();
 
+/// True when the aggregate Owner is T's own or an ancestor's: every row T loads has it.
+template <class T, class Owner>
+inline constexpr bool owner_in_lineage = [] {
+  if constexpr (std::is_same_v<Owner, record>) {
+    return true;
+  } else {
+    bool found = false;
+    for_each_type(lineage_t<T>{}, [&]<class C, std::size_t>() {
+      if constexpr (std::is_same_v<typename C::stitch_columns, Owner>) found = true;
+    });
+    return found;
+  }
+}();
+
+/// What pluck of column Ptr on a query of T yields per row.
+template <class T, auto Ptr>
+using plucked = std::conditional_t<
+    owner_in_lineage<T, typename column_ref<Ptr>::owner>, typename column_ref<Ptr>::member_type,
+    std::optional<typename column_ref<Ptr>::value_type>>;
+
 template <class T, class... Owners>
 consteval bool check_owners() {
   constexpr bool ok = (owner_related<T, Owners> && ...);
@@ -70,11 +90,27 @@ struct query_state {
   std::optional<std::int64_t> limit;
   std::optional<std::int64_t> offset;
 
-  enum class shape { rows, count, exists, column };
+  enum class shape { rows, count, exists, column, exists_row };
 
   std::string render(const dialect& d, const load_plan& plan, shape what,
                      std::string_view column = {}) const {
     sql_builder b(d);
+    // COUNT and EXISTS over a limited or offset query count the rows that query returns.
+    const bool paged = limit.has_value() || offset.has_value();
+    if (paged && (what == shape::count || what == shape::exists)) {
+      b << (what == shape::count ? "SELECT COUNT(*) FROM (" : "SELECT 1 FROM (");
+      render_into(b, d, plan, shape::exists_row, column);
+      b << ") AS ";
+      b.name("paged");
+      if (what == shape::exists) b << " LIMIT 1";
+      return std::move(b).str();
+    }
+    render_into(b, d, plan, what, column);
+    return std::move(b).str();
+  }
+
+  void render_into(sql_builder& b, const dialect& d, const load_plan& plan, shape what,
+                   std::string_view column) const {
     switch (what) {
       case shape::rows: select_from(b, plan); break;
       case shape::count:
@@ -82,6 +118,7 @@ struct query_state {
         b.name(plan.table->name);
         break;
       case shape::exists:
+      case shape::exists_row:
         b << "SELECT 1 FROM ";
         b.name(plan.table->name);
         break;
@@ -128,18 +165,15 @@ struct query_state {
         b.param();
       }
     }
-    return std::move(b).str();
   }
 
-  void bind(backend::statement& st, const load_plan& plan, shape what) const {
+  void bind(backend::statement& st, const load_plan& plan) const {
     int index = 1;
     if (filters_type(plan)) index = bind_type_names(st, plan, index);
     for (const auto& c : conditions)
       for (const auto& p : c.params) bind_param(st, index++, p);
-    if (what == shape::rows || what == shape::column) {
-      if (limit) st.bind_int64(index++, *limit);
-      if (offset) st.bind_int64(index++, *offset);
-    }
+    if (limit) st.bind_int64(index++, *limit);
+    if (offset) st.bind_int64(index++, *offset);
   }
 };
 
@@ -150,7 +184,7 @@ struct query_state {
 /// `for` loop sees is overwritten by the next row unless moved out.
 template <class T>
 class query {
-  static_assert(detail::check_model<T>());
+  static_assert(detail::reported(detail::check_model<T>()));
 
  public:
   using value_type = loaded_t<T>;
@@ -226,7 +260,8 @@ class query {
   [[nodiscard]] maybe_t<T> first() const {
     query q = *this;
     if (q.state_.order.empty()) q.state_.order.push_back({"id", false});
-    q.state_.limit = 1;
+    // Under the skip policy the first row may be skipped: read on until one loads.
+    if (detail::plan_of<T>().table->on_unknown != unknown_type_policy::skip) q.state_.limit = 1;
     auto st = q.run(shape::rows);
     const auto& plan = detail::plan_of<T>();
     while (st.step()) {
@@ -245,15 +280,18 @@ class query {
       if (detail::load_row<T>(plan, *st, v)) out.push_back(std::move(v));
     return out;
   }
-  /// One column of every matching row.
+  /// One column of every matching row: the member's type, or std::optional of it for a
+  /// column of a subclass (other classes' rows hold NULL there).
   template <auto Ptr>
-  [[nodiscard]] std::vector<typename column_ref<Ptr>::member_type> pluck(column_ref<Ptr> c) const {
-    std::vector<typename column_ref<Ptr>::member_type> out;
+  [[nodiscard]] std::vector<detail::plucked<T, Ptr>> pluck(column_ref<Ptr> c) const {
+    std::vector<detail::plucked<T, Ptr>> out;
     if constexpr (detail::check_owners<T, typename column_ref<Ptr>::owner>()) {
       auto st = run(shape::column, c.name);
+      detail::plucked<T, Ptr> value{};
       while (st.step()) {
         try {
-          detail::read_value(*st, 0, out.emplace_back());
+          detail::read_value(*st, 0, value);
+          out.push_back(std::move(value));
         } catch (const detail::bad_value& bad) {
           throw data_error("column " + detail::plan_of<T>().table->name + "." +
                            std::string(c.name) + " " + bad.reason);
@@ -332,8 +370,8 @@ class query {
   detail::lease run(shape what, std::string_view column = {}) const {
     auto& s = connected();
     const auto& plan = detail::plan_of<T>();
-    auto st = s.acquire(state_.render(s.sql_dialect(), plan, what, column), *plan.table);
-    state_.bind(*st, plan, what);
+    auto st = s.acquire(state_.render(s.sql_dialect(), plan, what, column), plan.table);
+    state_.bind(*st, plan);
     return st;
   }
 

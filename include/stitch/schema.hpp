@@ -15,10 +15,12 @@ namespace stitch {
 /// The statements that create T's table in a dialect (CREATE TABLE, then indexes).
 template <class T>
 [[nodiscard]] std::vector<std::string> schema_sql(const dialect& d) {
-  static_assert(detail::check_model<T>());
-  const auto& t = detail::table_of<T>();
-  std::vector<std::string> out{detail::create_table_sql(d, t)};
-  if (t.has_type) out.push_back(detail::create_type_index_sql(d, t));
+  std::vector<std::string> out;
+  if constexpr (detail::check_model<T>()) {
+    const auto& t = detail::table_of<T>();
+    out.push_back(detail::create_table_sql(d, t));
+    if (t.has_type) out.push_back(detail::create_type_index_sql(d, t));
+  }
   return out;
 }
 

@@ -9,13 +9,18 @@
 
 namespace stitch {
 
+/// What a transaction means to do, where the database can use it: SQLite takes the write
+/// lock at BEGIN for `write` (BEGIN IMMEDIATE), so two writers wait on the busy timeout
+/// instead of one failing at its first write.
+enum class intent { read, write };
+
 /// An open transaction (or, inside another, a savepoint). Destroying it without commit()
 /// rolls it back; the destructor never throws. Borrows the database: do not outlive it.
 class transaction {
  public:
   /// Opens a transaction on the database's connection; prefer database::transaction().
-  explicit transaction(detail::session& s) : session_(&s) {
-    s.begin(false);
+  explicit transaction(detail::session& s, intent what = intent::read) : session_(&s) {
+    s.begin(what == intent::write);
     level_ = s.depth();
   }
   transaction(transaction&& other) noexcept

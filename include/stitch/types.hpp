@@ -94,7 +94,7 @@ constexpr bool report_unsupported_column() {
                 "[stitch] a member of a Columns aggregate has a type stitch cannot store "
                 "(see the type in the note below): use std::int32_t, std::int64_t, double, bool, "
                 "std::string, std::chrono::sys_time<D>, std::vector<std::byte>, or "
-                "std::optional of one of them, or specialize stitch::column_type");
+                "std::optional of one of them");
   return is_column_type_v<T>;
 }
 }  // namespace detail

@@ -11,12 +11,30 @@
 #include <typeinfo>
 #include <utility>
 
+#if __has_include(<cxxabi.h>)
+#include <cxxabi.h>
+
+#include <cstdlib>
+#include <memory>
+#endif
+
 #include "detail/mapping.hpp"
 #include "errors.hpp"
 
 namespace stitch {
 
 namespace detail {
+
+/// The readable name of a C++ type, for messages.
+inline std::string readable_type_name(const std::type_info& type) {
+#if __has_include(<cxxabi.h>)
+  int status = 0;
+  std::unique_ptr<char, void (*)(void*)> name(
+      abi::__cxa_demangle(type.name(), nullptr, nullptr, &status), std::free);
+  if (status == 0 && name) return name.get();
+#endif
+  return type.name();
+}
 
 /// Calls f with obj cast to its dynamic class, which must be T or a class listed below it.
 template <class T, class F>
@@ -32,7 +50,7 @@ void with_dynamic_class(T& obj, F&& f) {
     }
   });
   if (!done)
-    throw usage_error("an object of C++ class " + std::string(typeid(obj).name()) +
+    throw usage_error("an object of C++ class " + readable_type_name(typeid(obj)) +
                       " derives from " + std::string(class_name<std::remove_const_t<T>>) +
                       " but is not listed in its stitch::hierarchy declaration");
 }
@@ -73,7 +91,9 @@ struct visit_traits<T, F, type_list<Cs...>> {
 template <class T, class F>
 auto visit(T& obj, F&& f) {
   using model = std::remove_const_t<T>;
-  static_assert(detail::check_model<model>());
+  if constexpr (!detail::check_model<model>()) {
+    return detail::failed_visit{};
+  } else {
   using traits = detail::visit_traits<T, F, typename detail::mapping<model>::classes>;
   static_assert(traits::exhaustive,
                 "[stitch] stitch::visit needs a case for every concrete class of the hierarchy "
@@ -89,6 +109,7 @@ auto visit(T& obj, F&& f) {
       detail::with_dynamic_class(obj, [&](auto& o) { out.emplace(f(o)); });
       return std::move(*out);
     }
+  }
   }
 }
 

@@ -113,6 +113,40 @@ struct Circle : stitch::subclass<Circle, Shape, CircleColumns> {
   double area() const override { return 3.0 * radius * radius; }
 };
 
+/// A plain model for the query tests: text, integer, real and nullable columns.
+struct CallColumns {
+  std::string township;
+  std::int32_t priority = 3;
+  std::optional<std::string> note;
+  double latitude = 0;
+};
+struct Call : stitch::model<Call, CallColumns> {};
+
+/// Tag's table seen through a nullable member, to send NULL into its NOT NULL column.
+struct NullableTagColumns {
+  std::optional<std::string> name;
+};
+struct NullableTag : stitch::model<NullableTag, NullableTagColumns> {
+  static constexpr std::string_view table_name = "tags";
+};
+
+/// Hostile identifiers: a table name with quotes, SQL keywords as column names, and a
+/// discriminator with quotes and a statement in it. Short enough for PostgreSQL's 63 bytes.
+struct OddColumns {
+  std::string select;
+  std::int32_t order = 0;
+  std::optional<std::string> from;
+};
+struct OddChildColumns {
+  std::int32_t group = 0;
+};
+struct Odd : stitch::model<Odd, OddColumns> {
+  static constexpr std::string_view table_name = "odd \"q\" 't'; --";
+};
+struct OddChild : stitch::subclass<OddChild, Odd, OddChildColumns> {
+  static constexpr std::string_view sti_name = "it's \"odd\"'); DROP TABLE x; --";
+};
+
 }  // namespace models
 
 template <>
@@ -132,3 +166,6 @@ struct stitch::hierarchy<models::Animal> : stitch::single_table<models::Animal, 
 
 template <>
 struct stitch::hierarchy<models::Shape> : stitch::single_table<models::Shape, models::Circle> {};
+
+template <>
+struct stitch::hierarchy<models::Odd> : stitch::single_table<models::Odd, models::OddChild> {};

@@ -13,7 +13,13 @@
 namespace stitch::test {
 namespace {
 
+std::string& selected() {
+  static std::string target;
+  return target;
+}
+
 std::string configured() {
+  if (!selected().empty()) return selected();
   const char* value = std::getenv("STITCH_TEST_DATABASE");
   return value != nullptr && *value != '\0' ? value : "sqlite::memory:";
 }
@@ -34,6 +40,8 @@ stitch::database open_configured(std::string& backend, std::string& path) {
 }
 
 }  // namespace
+
+void select_database(const std::string& target) { selected() = target; }
 
 std::string scratch_path(const std::string& stem) {
   static std::atomic<int> counter{0};

@@ -31,6 +31,9 @@ class test_database {
   std::optional<stitch::database> db_;
 };
 
+/// Overrides STITCH_TEST_DATABASE for the rest of the run (the --database option).
+void select_database(const std::string& target);
+
 /// A unique path for a scratch SQLite file (removed by the caller).
 std::string scratch_path(const std::string& stem);
 

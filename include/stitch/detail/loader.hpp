@@ -89,10 +89,14 @@ bool load_row(const load_plan& plan, backend::statement& st, loaded<T>& out) {
       const int c = plan.table->has_type ? resolve_class(plan, st) : 0;
       if (c < 0) return false;
       const auto make = factories<T>[static_cast<std::size_t>(c)];
-      if (make == nullptr)
+      if (make == nullptr) {
+        const auto& cls = plan.table->classes[static_cast<std::size_t>(c)];
         throw unknown_type(plan.table->name, st.get_int64(0),
-                           plan.table->classes[static_cast<std::size_t>(c)].type_name +
-                               " (an abstract class)");
+                           st.is_null(1) ? std::string() : std::string(st.get_text(1)),
+                           "names the abstract class " + cls.class_name +
+                               ", which cannot be instantiated: every row must name a concrete "
+                               "class");
+      }
       out = make(st, plan.positions[static_cast<std::size_t>(c)].data());
     } else {
       if constexpr (mapping<T>::index == 0 && mapping<T>::has_type_column) {

@@ -2,6 +2,7 @@
 // How a model maps onto its table: the compile-time class list of its hierarchy and the
 // run-time table description, built once per root.
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <string_view>
@@ -26,6 +27,15 @@ concept declares_table_name = requires {
 /// Compile-time facts about model T and its hierarchy.
 template <class T>
 struct mapping {
+  // Not a model: check_model reports it; these keep the rest of the compilation quiet.
+  using root = T;
+  using classes = type_list<>;
+  static constexpr std::size_t class_count = 0;
+  static constexpr std::size_t index = 0;
+  static constexpr bool has_type_column = false;
+};
+template <model_class T>
+struct mapping<T> {
   using root = typename T::stitch_root;
   using classes = typename classes_of<root>::type;
   static constexpr std::size_t class_count = classes::size;
@@ -85,6 +95,7 @@ struct column_def {
   std::string name;
   column_kind kind;
   bool nullable;
+  int owner = 0;  // the first class that declares it
 };
 
 struct class_def {
@@ -120,21 +131,31 @@ std::string table_name_of() {
   }
 }
 
+inline bool related(const std::vector<int>& lineage, int cls) {
+  return std::find(lineage.begin(), lineage.end(), cls) != lineage.end();
+}
+
 template <class Cols>
-void add_columns(table_def& table, class_def& cls, bool force_nullable) {
+void add_columns(table_def& table, class_def& cls, int cls_index, bool force_nullable) {
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     (
         [&] {
           using member = std::remove_cvref_t<decltype(boost::pfr::get<I>(std::declval<Cols&>()))>;
           const column_def def{std::string(field_name<Cols, I>),
                                column_type<column_value_t<member>>::kind,
-                               is_nullable_v<member> || force_nullable};
+                               is_nullable_v<member> || force_nullable, cls_index};
           int found = -1;
           for (std::size_t c = 0; c < table.columns.size(); ++c)
             if (table.columns[c].name == def.name) found = static_cast<int>(c);
           if (found < 0) {
             found = static_cast<int>(table.columns.size());
             table.columns.push_back(def);
+          } else if (const int owner = table.columns[found].owner;
+                     related(cls.lineage, owner) || related(table.classes[owner].lineage, cls_index)) {
+            throw schema_error("classes " + cls.class_name + " and " +
+                               table.classes[owner].class_name + " of table " + table.name +
+                               " both declare column " + def.name +
+                               ", and one inherits from the other: declare it in one of them");
           } else if (table.columns[found].kind != def.kind) {
             throw schema_error("column " + def.name + " of table " + table.name +
                                " is declared by two classes of the hierarchy with different "
@@ -166,7 +187,7 @@ table_def build_table() {
       cls.lineage.push_back(static_cast<int>(index_of_v<A, typename M::classes>));
     });
     // In one table, a subclass's columns hold NULL in every other class's rows.
-    add_columns<typename C::stitch_columns>(table, cls, I != 0);
+    add_columns<typename C::stitch_columns>(table, cls, static_cast<int>(I), I != 0);
     for (const auto& other : table.classes)
       if (other.type_name == cls.type_name)
         throw schema_error("classes " + other.class_name + " and " + cls.class_name + " of table " +

@@ -111,15 +111,16 @@ class session {
     if (slot >= slots_.size()) slots_.resize(slot + 1);
     auto& entry = slots_[slot];
     if (!entry) {
-      auto prepared = prepare(make_sql(), table);
+      auto prepared = prepare(make_sql(), &table);
       entry = std::make_unique<cached>();
       entry->statement = std::move(prepared);
     }
     return take(*entry, [&] { return make_sql(); });
   }
 
-  /// The statement for this SQL text, prepared once per connection.
-  lease acquire(const std::string& sql, const table_def& table) {
+  /// The statement for this SQL text, prepared once per connection; `table`, when given,
+  /// explains a failure to prepare as above.
+  lease acquire(const std::string& sql, const table_def* table) {
     auto it = by_sql_.find(sql);
     if (it == by_sql_.end()) {
       if (by_sql_.size() >= max_cached_sql) evict_idle();
@@ -135,7 +136,7 @@ class session {
       run(for_write ? begin_write_ : begin_read_,
           std::string(sql_dialect().begin_transaction(for_write)));
     } else {
-      connection_->execute("SAVEPOINT " + savepoint_name(depth_));
+      execute("SAVEPOINT " + savepoint_name(depth_));
     }
     ++depth_;
   }
@@ -144,7 +145,7 @@ class session {
     if (depth_ == 1) {
       run(commit_, "COMMIT");
     } else {
-      connection_->execute("RELEASE SAVEPOINT " + savepoint_name(depth_ - 1));
+      execute("RELEASE SAVEPOINT " + savepoint_name(depth_ - 1));
     }
     --depth_;
   }
@@ -157,7 +158,8 @@ class session {
         run(rollback_, "ROLLBACK");
       } else {
         const auto name = savepoint_name(depth_);
-        connection_->execute("ROLLBACK TO SAVEPOINT " + name + "; RELEASE SAVEPOINT " + name);
+        execute("ROLLBACK TO SAVEPOINT " + name);
+        execute("RELEASE SAVEPOINT " + name);
       }
     } catch (...) {  // NOLINT(bugprone-empty-catch): the transaction is gone either way
     }
@@ -166,6 +168,12 @@ class session {
 
   [[nodiscard]] std::uint64_t statements_executed() const noexcept { return executed_; }
   void count_execution() noexcept { ++executed_; }
+
+  /// Runs SQL without results, counted as one statement.
+  void execute(const std::string& sql) {
+    ++executed_;
+    connection_->execute(sql);
+  }
 
  private:
   struct cached {
@@ -185,11 +193,11 @@ class session {
     return {*this, entry.statement.get(), &entry.busy, nullptr};
   }
 
-  std::unique_ptr<backend::statement> prepare(const std::string& sql, const table_def& table) {
+  std::unique_ptr<backend::statement> prepare(const std::string& sql, const table_def* table) {
     try {
       return connection_->prepare(sql);
     } catch (const schema_error&) {
-      check_table(*connection_, table);
+      if (table != nullptr) check_table(*connection_, *table);
       throw;
     }
   }
@@ -202,11 +210,16 @@ class session {
 
   void run(std::unique_ptr<backend::statement>& st, const std::string& sql) {
     if (!st) st = connection_->prepare(sql);
-    st->reset();
     ++executed_;
-    st->step();
+    try {
+      st->step();
+    } catch (...) {
+      st->reset();  // a statement left half-run would keep SQLite inside the transaction
+      throw;
+    }
     st->reset();
   }
+
 
   static std::string savepoint_name(int level) { return "stitch_" + std::to_string(level); }
 

@@ -1,0 +1,15 @@
+// expect: \[stitch\] a Columns type must be a plain aggregate
+#include <stitch/stitch.hpp>
+
+#include <cstdint>
+#include <string>
+
+struct TagColumns {
+#ifndef STITCH_COMPILE_FAIL_CONTROL
+  TagColumns() : label("untitled") {}  // a constructor: no longer an aggregate
+#endif
+  std::string label = "untitled";
+};
+struct Tag : stitch::model<Tag, TagColumns> {};
+
+Tag make() { return Tag{}; }

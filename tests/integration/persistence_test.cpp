@@ -1,0 +1,478 @@
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+#include "integration/models.hpp"
+#include "integration/support.hpp"
+
+using namespace models;
+using stitch::col;
+
+namespace {
+
+models::timestamp now_micros() {
+  return std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now());
+}
+
+models::timestamp at(int y, unsigned m, unsigned d, int h, int mi, int s, int us) {
+  using namespace std::chrono;
+  return sys_days(year(y) / m / d) + hours(h) + minutes(mi) + seconds(s) + microseconds(us);
+}
+
+Tag make_tag(std::string name) {
+  Tag t;
+  t.name = std::move(name);
+  return t;
+}
+
+}  // namespace
+
+TEST_CASE("save inserts a new object and then updates the same row", "[persistence]") {
+  stitch::test::test_database db;
+  db->create_schema<DataSource>();
+  CsvFile csv;
+  csv.name = "first";
+  csv.path = "a.csv";
+  CHECK(csv.new_record());
+  CHECK_FALSE(csv.persisted());
+  CHECK(csv.id == 0);
+
+  db->save(csv);
+  CHECK(csv.persisted());
+  CHECK_FALSE(csv.new_record());
+  CHECK(csv.id != 0);
+  const auto id = csv.id;
+  CHECK(db->all<DataSource>().count() == 1);
+
+  csv.name = "second";
+  csv.row_count = 99;
+  db->save(csv);
+  CHECK(csv.id == id);
+  CHECK(csv.persisted());
+  CHECK(db->all<DataSource>().count() == 1);
+  const auto found = db->find<CsvFile>(id);
+  CHECK(found->name == "second");
+  CHECK(found->row_count == 99);
+  CHECK(found->path == "a.csv");
+}
+
+TEST_CASE("each insert gets a new id", "[persistence]") {
+  stitch::test::test_database db;
+  db->create_schema<Tag>();
+  std::set<std::int64_t> ids;
+  for (int i = 0; i < 5; ++i) {
+    auto t = make_tag("t" + std::to_string(i));
+    db->save(t);
+    ids.insert(t.id);
+  }
+  CHECK(ids.size() == 5);
+  CHECK(ids.count(0) == 0);
+  const auto stored = db->all<Tag>().pluck(col<&Tag::id>);
+  CHECK(std::set<std::int64_t>(stored.begin(), stored.end()) == ids);
+}
+
+TEST_CASE("an insert sets created_at and updated_at to now, stored to the microsecond",
+          "[persistence][types]") {
+  stitch::test::test_database db;
+  db->create_schema<DataSource>();
+  DataSource source;
+  source.name = "timed";
+  const auto before = now_micros();
+  db->save(source);
+  const auto after = now_micros();
+
+  CHECK(source.created_at >= before);
+  CHECK(source.created_at <= after);
+  CHECK(source.updated_at == source.created_at);
+
+  const auto found = db->find<DataSource>(source.id);
+  CHECK(found->created_at == source.created_at);
+  CHECK(found->updated_at == source.updated_at);
+}
+
+TEST_CASE("an update changes updated_at and keeps created_at", "[persistence]") {
+  stitch::test::test_database db;
+  db->create_schema<DataSource>();
+  DataSource source;
+  source.name = "old";
+  source.created_at = at(2001, 2, 3, 4, 5, 6, 7);
+  source.updated_at = at(2002, 3, 4, 5, 6, 7, 8);
+  db->save(source);
+  // Set explicitly, both are kept on insert.
+  CHECK(source.created_at == at(2001, 2, 3, 4, 5, 6, 7));
+  CHECK(source.updated_at == at(2002, 3, 4, 5, 6, 7, 8));
+  CHECK(db->find<DataSource>(source.id)->updated_at == at(2002, 3, 4, 5, 6, 7, 8));
+
+  source.name = "new";
+  const auto before = now_micros();
+  db->save(source);
+  const auto after = now_micros();
+  CHECK(source.created_at == at(2001, 2, 3, 4, 5, 6, 7));
+  CHECK(source.updated_at >= before);
+  CHECK(source.updated_at <= after);
+
+  const auto found = db->find<DataSource>(source.id);
+  CHECK(found->created_at == at(2001, 2, 3, 4, 5, 6, 7));
+  CHECK(found->updated_at == source.updated_at);
+  CHECK(found->name == "new");
+}
+
+TEST_CASE("an explicitly set created_at is kept on insert while updated_at takes now",
+          "[persistence]") {
+  stitch::test::test_database db;
+  db->create_schema<DataSource>();
+  Socrata s;
+  s.name = "imported";
+  s.domain = "d";
+  s.dataset_id = "x";
+  s.created_at = at(1999, 12, 31, 23, 59, 59, 999999);
+  const auto before = now_micros();
+  db->save(s);
+  const auto after = now_micros();
+  CHECK(s.created_at == at(1999, 12, 31, 23, 59, 59, 999999));
+  CHECK(s.updated_at >= before);
+  CHECK(s.updated_at <= after);
+  const auto found = db->find<Socrata>(s.id);
+  CHECK(found.created_at == at(1999, 12, 31, 23, 59, 59, 999999));
+  CHECK(found.updated_at == s.updated_at);
+}
+
+TEST_CASE("save_all saves a vector of objects", "[persistence]") {
+  stitch::test::test_database db;
+  db->create_schema<Tag, DataSource>();
+  std::vector<Tag> tags{make_tag("fire"), make_tag("ems"), make_tag("traffic")};
+  db->save_all(tags);
+  std::set<std::int64_t> ids;
+  for (const auto& t : tags) {
+    CHECK(t.persisted());
+    ids.insert(t.id);
+  }
+  CHECK(ids.size() == 3);
+  CHECK(ids.count(0) == 0);
+  CHECK(db->find<Tag>(tags[1].id).name == "ems");
+
+  // A second save_all updates the same rows.
+  tags[2].name = "police";
+  db->save_all(tags);
+  CHECK(db->all<Tag>().count() == 3);
+  CHECK(db->find<Tag>(tags[2].id).name == "police");
+
+  std::vector<Socrata> portals(2);
+  portals[0].name = "a";
+  portals[0].domain = "a.gov";
+  portals[0].dataset_id = "aaaa-0001";
+  portals[1].name = "b";
+  portals[1].domain = "b.gov";
+  portals[1].dataset_id = "bbbb-0002";
+  db->save_all(portals);
+  CHECK(db->all<Socrata>().count() == 2);
+  CHECK(db->find<Socrata>(portals[1].id).dataset_id == "bbbb-0002");
+  CHECK(portals[0].created_at != models::timestamp{});
+}
+
+TEST_CASE("save_all saves unique_ptrs of mixed classes, each as its own class",
+          "[persistence][sti]") {
+  stitch::test::test_database db;
+  db->create_schema<DataSource>();
+  std::vector<std::unique_ptr<DataSource>> sources;
+  auto csv = std::make_unique<CsvFile>();
+  csv->name = "csv";
+  csv->path = "a.csv";
+  sources.push_back(std::move(csv));
+  auto soc = std::make_unique<Socrata>();
+  soc->name = "socrata";
+  soc->domain = "data.gov";
+  soc->dataset_id = "abcd-1234";
+  sources.push_back(std::move(soc));
+  auto gz = std::make_unique<CompressedCsvFile>();
+  gz->name = "gz";
+  gz->path = "a.csv.gz";
+  gz->compression = "bzip2";
+  sources.push_back(std::move(gz));
+  auto plain = std::make_unique<DataSource>();
+  plain->name = "plain";
+  sources.push_back(std::move(plain));
+
+  db->save_all(sources);
+  for (const auto& s : sources) CHECK(s->persisted());
+
+  const auto loaded = db->all<DataSource>().order_by(col<&DataSource::id>).to_vector();
+  REQUIRE(loaded.size() == 4);
+  for (std::size_t i = 0; i < loaded.size(); ++i) {
+    CHECK(loaded[i]->id == sources[i]->id);
+    CHECK(typeid(*loaded[i]) == typeid(*sources[i]));
+    CHECK(loaded[i]->describe() == sources[i]->describe());
+  }
+  CHECK(db->find<CompressedCsvFile>(sources[2]->id).compression == "bzip2");
+}
+
+TEST_CASE("save_all saves a vector of pointers, inserting new and updating persisted ones",
+          "[persistence]") {
+  stitch::test::test_database db;
+  db->create_schema<DataSource>();
+  CsvFile csv;
+  csv.name = "csv";
+  csv.path = "one.csv";
+  db->save(csv);
+  const auto csv_id = csv.id;
+  csv.path = "two.csv";
+  Socrata soc;
+  soc.name = "soc";
+  soc.domain = "x.gov";
+  soc.dataset_id = "x";
+  DataSource plain;
+  plain.name = "plain";
+
+  std::vector<DataSource*> pointers{&csv, &soc, &plain};
+  db->save_all(pointers);
+  CHECK(csv.id == csv_id);
+  CHECK(soc.persisted());
+  CHECK(plain.persisted());
+  CHECK(db->all<DataSource>().count() == 3);
+  CHECK(db->find<CsvFile>(csv_id)->path == "two.csv");
+  CHECK(db->find<Socrata>(soc.id).domain == "x.gov");
+  CHECK(typeid(*db->find<DataSource>(plain.id)) == typeid(DataSource));
+}
+
+TEST_CASE("find returns the object, find_optional an empty result when there is none",
+          "[persistence]") {
+  stitch::test::test_database db;
+  db->create_schema<DataSource, Tag>();
+  auto tag = make_tag("found");
+  db->save(tag);
+  Socrata soc;
+  soc.name = "soc";
+  soc.domain = "d";
+  soc.dataset_id = "s";
+  db->save(soc);
+  CsvFile csv;
+  csv.name = "csv";
+  csv.path = "p";
+  db->save(csv);
+  const std::int64_t missing = csv.id + soc.id + tag.id + 1000;
+
+  static_assert(std::is_same_v<decltype(db->find_optional<Tag>(0)), std::optional<Tag>>);
+  static_assert(std::is_same_v<decltype(db->find_optional<Socrata>(0)), std::optional<Socrata>>);
+  static_assert(std::is_same_v<decltype(db->find_optional<CsvFile>(0)), std::unique_ptr<CsvFile>>);
+  static_assert(
+      std::is_same_v<decltype(db->find_optional<DataSource>(0)), std::unique_ptr<DataSource>>);
+  static_assert(std::is_same_v<decltype(db->find<Tag>(0)), Tag>);
+  static_assert(std::is_same_v<decltype(db->find<DataSource>(0)), std::unique_ptr<DataSource>>);
+
+  const Tag t = db->find<Tag>(tag.id);
+  CHECK(t.name == "found");
+  CHECK(t.persisted());
+  const auto opt_tag = db->find_optional<Tag>(tag.id);
+  REQUIRE(opt_tag);
+  CHECK(opt_tag->name == "found");
+  CHECK_FALSE(db->find_optional<Tag>(missing));
+
+  const auto opt_source = db->find_optional<DataSource>(soc.id);
+  REQUIRE(opt_source);
+  CHECK(typeid(*opt_source) == typeid(Socrata));
+  CHECK(db->find_optional<DataSource>(missing) == nullptr);
+
+  const auto opt_soc = db->find_optional<Socrata>(soc.id);
+  REQUIRE(opt_soc);
+  CHECK(opt_soc->dataset_id == "s");
+
+  // A row of another class is not found through a class it does not belong to.
+  CHECK_THROWS_AS(db->find<CsvFile>(soc.id), stitch::record_not_found);
+  CHECK(db->find_optional<CsvFile>(soc.id) == nullptr);
+  CHECK_THROWS_AS(db->find<Socrata>(csv.id), stitch::record_not_found);
+  CHECK_FALSE(db->find_optional<Socrata>(csv.id));
+  CHECK_THROWS_AS(db->find<CompressedCsvFile>(csv.id), stitch::record_not_found);
+  CHECK(db->find<DataSource>(csv.id)->name == "csv");
+}
+
+TEST_CASE("destroy deletes the row once and leaves the object a new record", "[persistence]") {
+  stitch::test::test_database db;
+  db->create_schema<DataSource>();
+  CsvFile csv;
+  csv.name = "doomed";
+  csv.path = "doomed.csv";
+  db->save(csv);
+  CsvFile other;
+  other.name = "kept";
+  other.path = "kept.csv";
+  db->save(other);
+  const auto id = csv.id;
+
+  CHECK(db->destroy(csv));
+  CHECK(csv.new_record());
+  CHECK_FALSE(csv.persisted());
+  CHECK(csv.id == id);
+  CHECK(csv.name == "doomed");
+  CHECK_FALSE(db->find_optional<DataSource>(id));
+  CHECK(db->all<DataSource>().count() == 1);
+
+  CHECK_FALSE(db->destroy(csv));
+  CHECK(db->all<DataSource>().count() == 1);
+
+  // Destroying through a base reference deletes the row of the object's class.
+  DataSource& ref = other;
+  CHECK(db->destroy(ref));
+  CHECK(db->all<DataSource>().count() == 0);
+
+  // A destroyed object keeps its id, so saving it again inserts it under that id.
+  db->save(csv);
+  CHECK(csv.id == id);
+  CHECK(db->find<CsvFile>(id)->path == "doomed.csv");
+}
+
+TEST_CASE("reload reads the changes another object saved to the same row", "[persistence]") {
+  stitch::test::test_database db;
+  db->create_schema<DataSource>();
+  Socrata original;
+  original.name = "v1";
+  original.domain = "old.gov";
+  original.dataset_id = "id";
+  db->save(original);
+
+  auto copy = db->find<Socrata>(original.id);
+  copy.domain = "new.gov";
+  copy.app_token = "secret";
+  copy.description = "described";
+  db->save(copy);
+
+  CHECK(original.domain == "old.gov");
+  db->reload(original);
+  CHECK(original.domain == "new.gov");
+  CHECK(original.app_token == std::optional<std::string>("secret"));
+  CHECK(original.description == std::optional<std::string>("described"));
+  CHECK(original.updated_at == copy.updated_at);
+  CHECK(original.persisted());
+
+  // Through a base reference, reload reads the subclass's members too.
+  copy.dataset_id = "changed";
+  db->save(copy);
+  DataSource& ref = original;
+  db->reload(ref);
+  CHECK(original.dataset_id == "changed");
+
+  // Clearing an optional member elsewhere clears it on reload.
+  copy.app_token.reset();
+  db->save(copy);
+  db->reload(original);
+  CHECK_FALSE(original.app_token.has_value());
+
+  REQUIRE(db->destroy(copy));
+  CHECK_THROWS_AS(db->reload(original), stitch::record_not_found);
+  CHECK(original.dataset_id == "changed");
+}
+
+TEST_CASE("saving a new object with an explicit id inserts it under that id", "[persistence]") {
+  stitch::test::test_database db;
+  db->create_schema<Tag, DataSource>();
+  auto tag = make_tag("chosen");
+  tag.id = 987654;
+  CHECK(tag.new_record());
+  db->save(tag);
+  CHECK(tag.id == 987654);
+  CHECK(tag.persisted());
+  CHECK(db->find<Tag>(987654).name == "chosen");
+  CHECK(db->all<Tag>().count() == 1);
+
+  CsvFile csv;
+  csv.id = 555555;
+  csv.name = "chosen csv";
+  csv.path = "c.csv";
+  db->save(csv);
+  CHECK(db->find<DataSource>(555555)->describe() == "a CSV file at c.csv");
+
+  // Saving again updates, it does not insert a second row.
+  tag.name = "renamed";
+  db->save(tag);
+  CHECK(db->all<Tag>().count() == 1);
+  CHECK(db->find<Tag>(987654).name == "renamed");
+}
+
+TEST_CASE("updating an object whose row was deleted meanwhile throws record_not_found",
+          "[persistence][errors]") {
+  stitch::test::test_database db;
+  db->create_schema<DataSource>();
+  DataSource source;
+  source.name = "here";
+  db->save(source);
+  const auto stamp = source.updated_at;
+  {
+    auto other = db->find<DataSource>(source.id);
+    REQUIRE(db->destroy(*other));
+  }
+  source.name = "gone";
+  try {
+    db->save(source);
+    FAIL("saving a deleted row succeeded");
+  } catch (const stitch::record_not_found& e) {
+    CHECK(e.table() == "data_sources");
+    CHECK(e.record_id() == source.id);
+  }
+  CHECK(source.persisted());
+  CHECK(source.updated_at == stamp);
+  CHECK(source.name == "gone");
+  CHECK(db->all<DataSource>().count() == 0);
+}
+
+TEST_CASE("columns stitch does not know keep their values when an object is updated",
+          "[persistence]") {
+  stitch::test::test_database db;
+  db->create_schema<DataSource>();
+  CsvFile csv;
+  csv.name = "with extra";
+  csv.path = "x.csv";
+  db->save(csv);
+  db->execute("ALTER TABLE data_sources ADD COLUMN extra varchar");
+  db->execute("UPDATE data_sources SET extra = 'keep me'");
+
+  // The schema check accepts a table with more columns than the models need.
+  db->create_schema<DataSource>();
+  db->check_schema<DataSource>();
+
+  csv.path = "y.csv";
+  db->save(csv);
+  CHECK(db->find<CsvFile>(csv.id)->path == "y.csv");
+  CHECK(db->all<DataSource>().where("\"extra\" = ?", std::string("keep me")).count() == 1);
+
+  // A row inserted later leaves the unknown column to its default.
+  DataSource plain;
+  plain.name = "later";
+  db->save(plain);
+  CHECK(db->all<DataSource>().where("\"extra\" IS NULL").count() == 1);
+  CHECK(db->find<DataSource>(plain.id)->name == "later");
+}
+
+TEST_CASE("create_schema twice keeps the rows already stored", "[persistence]") {
+  stitch::test::test_database db;
+  db->create_schema<DataSource, Tag>();
+  auto tag = make_tag("stays");
+  db->save(tag);
+  db->create_schema<DataSource, Tag>();
+  db->create_schema<CsvFile>();
+  CHECK(db->all<Tag>().count() == 1);
+  CHECK(db->find<Tag>(tag.id).name == "stays");
+}
+
+TEST_CASE("tables of several hierarchies live side by side", "[persistence]") {
+  stitch::test::test_database db;
+  db->create_schema<DataSource, Vehicle, Animal, Shape, Tag, Sample, Call>();
+  Car car;
+  car.label = "car";
+  db->save(car);
+  Dog dog;
+  dog.name = "dog";
+  db->save(dog);
+  Circle circle;
+  circle.radius = 1;
+  db->save(circle);
+  CHECK(db->all<Vehicle>().count() == 1);
+  CHECK(db->all<Animal>().count() == 1);
+  CHECK(db->all<Shape>().count() == 1);
+  CHECK(db->all<DataSource>().count() == 0);
+  CHECK(db->find<Dog>(dog.id).name == "dog");
+}
