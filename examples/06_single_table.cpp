@@ -115,6 +115,13 @@ int main() {
   fmt::print("on data.sfgov.org: {}\n",
              db.all<DataSource>().where(col<&Socrata::domain> == "data.sfgov.org").count());
 
+  // Plucked on a root query, a subclass column is a std::optional: empty in other classes' rows.
+  const std::vector<std::optional<std::string>> domains =
+      db.all<DataSource>().order_by(col<&DataSource::id>).pluck(col<&Socrata::domain>);
+  fmt::print("domains:");
+  for (const auto& domain : domains) fmt::print(" {}", domain.value_or("-"));
+  fmt::print("\n");
+
   // Saving through a base reference updates the row as its dynamic class.
   auto loaded = db.find<DataSource>(2);
   loaded->name = "Montgomery County 911 (2019)";

@@ -75,6 +75,13 @@ int main() {
   for (const auto& b : db.all<Boat>()) fmt::print("boat {} ({})\n", b->label, b->type_name());
   fmt::print("boats counted: {}\n", db.all<Boat>().count());  // COUNT(*) sees every row
 
+  // first() reads on past skipped rows; limit() counts them, as SQL does.
+  using stitch::col;
+  const auto newest = db.all<Boat>().order_by(col<&Boat::id>.desc()).first();
+  fmt::print("newest boat: {}\n", newest ? newest->label : "none");
+  fmt::print("newest boat with limit(1): {} row(s)\n",
+             db.all<Boat>().order_by(col<&Boat::id>.desc()).limit(1).to_vector().size());
+
   for (const auto& p : db.all<Plane>()) fmt::print("plane {} ({})\n", p->label, p->type_name());
 
   db.execute(R"(INSERT INTO "shapes" ("type", "x", "radius") VALUES ('Circle', 0, 1))");

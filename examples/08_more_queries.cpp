@@ -1,11 +1,12 @@
-// More queries: ||, ranges, NULL tests, std::optional values, stitch::sql, exists, and SQL
-// rendered without a database.
+// More queries: ||, ranges, NULL tests, std::optional values, numbers of another type,
+// stitch::sql, count and exists over a page, query_value, and SQL rendered without a database.
 #include <stitch/sqlite.hpp>
 #include <stitch/stitch.hpp>
 
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,6 +50,10 @@ int main() {
   fmt::print("with ladders: {}\n",
              names(db.all<Station>().where(col<&Station::ladders>.is_not_null())));
 
+  // A number is bound as given: 2.5 stays 2.5 against an integer column.
+  fmt::print("fewer than 2.5 engines: {}\n",
+             names(db.where<Station>(col<&Station::engines> < 2.5)));
+
   // An empty std::optional compares as IS NULL (==) or IS NOT NULL (!=).
   std::optional<std::int32_t> wanted;
   fmt::print("ladders == nullopt: {}\n",
@@ -68,6 +73,11 @@ int main() {
       "fragment: {}\n",
       names(db.all<Station>().where(stitch::sql(R"("engines" + coalesce("ladders", 0) > ?)", 3))));
 
+  // count() and exists() answer for the rows the query returns, limit and offset included.
+  fmt::print("count with limit 2: {}, count with offset 3: {}, exists with offset 4: {}\n",
+             db.all<Station>().limit(2).count(), db.all<Station>().offset(3).count(),
+             db.all<Station>().offset(4).exists());
+
   fmt::print("any in ABINGTON: {}, any in LANSDALE: {}\n",
              db.all<Station>().where(col<&Station::township> == "ABINGTON").exists(),
              db.all<Station>().where(col<&Station::township> == "LANSDALE").exists());
@@ -83,6 +93,19 @@ int main() {
   for (auto& station : db.all<Station>().where(col<&Station::township> == "NORRISTOWN"))
     kept.push_back(std::move(station));
   fmt::print("kept: {} and {}\n", kept[0].name, kept[1].name);
+
+  // query_value: the one value of a one-row SQL query, with ? placeholders bound.
+  const auto engines = db.query_value<std::int64_t>(
+      R"(SELECT sum("engines") FROM "stations" WHERE "township" = ?)", "NORRISTOWN");
+  fmt::print("engines in Norristown: {}\n", engines);
+  const auto ladders = db.query_value<std::optional<std::int32_t>>(
+      R"(SELECT max("ladders") FROM "stations" WHERE "township" = ?)", "HATFIELD");
+  fmt::print("most ladders in Hatfield: {}\n", ladders ? std::to_string(*ladders) : "NULL");
+  try {
+    (void)db.query_value<std::string>(R"(SELECT "name" FROM "stations" WHERE "engines" > ?)", 1);
+  } catch (const stitch::usage_error& e) {
+    fmt::print("{}\n", e.what());
+  }
 
   // A query not bound to a database renders SQL for any dialect, without running.
   const auto sql = stitch::query<Station>()

@@ -1,10 +1,11 @@
-// Transactions: what save and save_all run, nested savepoints, explicit rollback, and what
-// a rollback does not undo.
+// Transactions: what save and save_all run, nested savepoints, explicit rollback, what a
+// rollback does not undo, and write transactions.
 #include <stitch/sqlite.hpp>
 #include <stitch/stitch.hpp>
 
 #include <fmt/core.h>
 
+#include <chrono>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -36,6 +37,17 @@ int main() {
   before = db.statements_executed();
   db.save_all(batch);  // BEGIN IMMEDIATE, three INSERTs, COMMIT
   fmt::print("save_all of 3: {} statement(s)\n", db.statements_executed() - before);
+
+  before = db.statements_executed();
+  {
+    auto tx = db.transaction();     // BEGIN
+    auto inner = db.transaction();  // SAVEPOINT
+    (void)db.find<Code>(fire.id);   // SELECT
+    inner.commit();                 // RELEASE SAVEPOINT
+    tx.commit();                    // COMMIT
+  }
+  fmt::print("a find in a savepoint in a transaction: {} statement(s)\n",
+             db.statements_executed() - before);
 
   {
     auto tx = db.transaction();
@@ -77,4 +89,25 @@ int main() {
   } catch (const stitch::record_not_found& e) {
     fmt::print("{}\n", e.what());
   }
+
+  // A write transaction takes SQLite's write lock at BEGIN (BEGIN IMMEDIATE): a second writer
+  // waits at its own BEGIN, up to its busy timeout, instead of failing halfway through.
+  auto dispatch = stitch::sqlite::open("dispatch.sqlite3");
+  dispatch.create_schema<Code>();
+  auto impatient =
+      stitch::sqlite::open("dispatch.sqlite3", {.busy_timeout = std::chrono::milliseconds(0)});
+  {
+    auto tx = dispatch.transaction(stitch::intent::write);  // BEGIN IMMEDIATE
+    try {
+      auto blocked = impatient.transaction(stitch::intent::write);
+    } catch (const stitch::database_busy& e) {
+      fmt::print("{}\n", e.what());
+    }
+    Code hazmat = make("HAZ", "Hazmat");
+    dispatch.save(hazmat);
+    tx.commit();
+  }
+  Code late = make("LATE", "Late call");
+  impatient.save(late);  // the refused BEGIN left no transaction open
+  fmt::print("codes in dispatch.sqlite3: {}\n", dispatch.all<Code>().count());
 }

@@ -14,6 +14,19 @@ struct NoteColumns {
 };
 struct Note : stitch::model<Note, NoteColumns> {};
 
+// A subclass that declares a column its parent declares already.
+struct TicketColumns {
+  std::string body;
+};
+struct UrgentTicketColumns {
+  std::string body;
+  std::int32_t level = 1;
+};
+struct Ticket : stitch::model<Ticket, TicketColumns> {};
+struct UrgentTicket : stitch::subclass<UrgentTicket, Ticket, UrgentTicketColumns> {};
+template <>
+struct stitch::hierarchy<Ticket> : stitch::single_table<Ticket, UrgentTicket> {};
+
 void report(const std::function<void()>& f) {
   try {
     f();
@@ -39,6 +52,7 @@ int main() {
   report([&] { db.create_schema<Note>(); });
   db.execute(R"(ALTER TABLE "notes" ADD COLUMN "priority" integer CHECK ("priority" >= 0))");
   db.check_schema<Note>();
+  report([&] { db.create_schema<Ticket>(); });
 
   // Constraints.
   Note note;
@@ -53,6 +67,8 @@ int main() {
   // Mistakes in the calling code found at run time.
   report([&] { (void)db.all<Note>().where(R"("priority" BETWEEN ? AND ?)", 1).count(); });
   report([&] { (void)db.all<Note>().where("prio > ?", 1).count(); });
+  // Double quotes name a column, never a string: SQLite's fallback is turned off.
+  report([&] { (void)db.all<Note>().where(R"("body" = "urgent")").count(); });
 
   // A read-only connection.
   auto reader = stitch::sqlite::open("notes.sqlite3", {.read_only = true});

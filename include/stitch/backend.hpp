@@ -38,6 +38,8 @@ class statement {
   /// Rows changed by the last INSERT, UPDATE or DELETE.
   [[nodiscard]] virtual std::int64_t affected_rows() = 0;
 
+  /// Columns in each result row.
+  [[nodiscard]] virtual int column_count() = 0;
   [[nodiscard]] virtual bool is_null(int column) = 0;
   [[nodiscard]] virtual std::int64_t get_int64(int column) = 0;
   [[nodiscard]] virtual double get_double(int column) = 0;

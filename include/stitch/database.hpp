@@ -128,15 +128,19 @@ class database {
     }
   }
 
-  /// The object with this id, as its own class. Throws record_not_found.
+  /// The object with this id, as its own class (loaded_t<T>). Throws record_not_found.
   template <class T>
-  [[nodiscard]] loaded_t<T> find(std::int64_t id) {
-    auto found = find_optional<T>(id);
-    if (!found) throw record_not_found(detail::class_name<T>, detail::table_of<T>().name, id);
-    if constexpr (detail::is_polymorphic_query<T>) {
-      return found;
+  [[nodiscard]] auto find(std::int64_t id) {
+    if constexpr (!detail::check_model<T>()) {
+      return detail::failed_check{};
     } else {
-      return std::move(*found);
+      auto found = find_optional<T>(id);
+      if (!found) throw record_not_found(detail::class_name<T>, detail::table_of<T>().name, id);
+      if constexpr (detail::is_polymorphic_query<T>) {
+        return found;
+      } else {
+        return T(std::move(*found));
+      }
     }
   }
 
@@ -220,21 +224,29 @@ class database {
     static_assert(is_column_type_v<V>,
                   "[stitch] query_value<V> reads a column type: an integer, double, bool, "
                   "std::string, std::chrono::sys_time, std::vector<std::byte> or std::optional");
-    const auto fragment = detail::raw_fragment(sql, std::forward<Args>(args)...);
-    detail::sql_builder b(sql_dialect());
-    b.pieces(fragment);
-    const std::string text = std::move(b).str();
-    auto st = session_->acquire(text, nullptr);
-    int index = 1;
-    for (const auto& p : fragment.params) detail::bind_param(*st, index++, p);
-    if (!st.step()) throw usage_error("query_value: \"" + text + "\" returned no row");
     V value{};
-    try {
-      detail::read_value(*st, 0, value);
-    } catch (const detail::bad_value& bad) {
-      throw data_error("query_value: the value of \"" + text + "\" " + bad.reason);
+    if constexpr (is_column_type_v<V>) {
+      const auto fragment = detail::raw_fragment(sql, std::forward<Args>(args)...);
+      detail::sql_builder b(sql_dialect());
+      b.pieces(fragment);
+      std::string text = std::move(b).str();
+      auto st = session_->acquire(text, nullptr);
+      int index = 1;
+      for (const auto& p : fragment.params) detail::bind_param(*st, index++, p);
+      const bool row = st.step();
+      const std::string quoted = "query_value: \"" + text + "\" ";
+      if (st->column_count() != 1)
+        throw usage_error(quoted + "returns " + std::to_string(st->column_count()) +
+                              " columns, not one",
+                          text);
+      if (!row) throw usage_error(quoted + "returned no row", text);
+      try {
+        detail::read_value(*st, 0, value);
+      } catch (const detail::bad_value& bad) {
+        throw data_error(quoted + "returned a value that " + bad.reason, text);
+      }
+      if (st.step()) throw usage_error(quoted + "returned more than one row", text);
     }
-    if (st.step()) throw usage_error("query_value: \"" + text + "\" returned more than one row");
     return value;
   }
 

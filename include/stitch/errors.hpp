@@ -3,6 +3,7 @@
 /// The error hierarchy: every exception stitch throws derives from stitch::error.
 
 #include <cstdint>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -110,26 +111,30 @@ class record_not_found : public error {
 /// A row's discriminator names no class of the hierarchy.
 class unknown_type : public error {
  public:
-  /// `value` is the stored discriminator ("" for NULL); `why` replaces the default reason.
-  unknown_type(std::string_view table, std::int64_t id, std::string_view value,
+  /// `value` is the stored discriminator (empty for NULL); `why` replaces the default reason.
+  unknown_type(std::string_view table, std::int64_t id, std::optional<std::string_view> value,
                std::string_view why = {})
       : error("stitch.unknown_type",
-              "row id " + std::to_string(id) + " of table " + std::string(table) +
-                  " has type '" + std::string(value) + "', which " +
+              "row id " + std::to_string(id) + " of table " + std::string(table) + " has type " +
+                  (value ? "'" + std::string(*value) + "'" : std::string("NULL")) + ", which " +
                   (why.empty() ? std::string("names no class of the hierarchy (declare the class "
                                              "in stitch::hierarchy, or set on_unknown_type)")
                                : std::string(why))),
         table_(table),
         id_(id),
-        value_(value) {}
+        value_(value.value_or(std::string_view())),
+        null_(!value) {}
   [[nodiscard]] const std::string& table() const noexcept { return table_; }
   [[nodiscard]] std::int64_t record_id() const noexcept { return id_; }
+  /// The stored discriminator; empty when it is NULL (see is_null()).
   [[nodiscard]] const std::string& value() const noexcept { return value_; }
+  [[nodiscard]] bool is_null() const noexcept { return null_; }
 
  private:
   std::string table_;
   std::int64_t id_;
   std::string value_;
+  bool null_ = false;
 };
 
 }  // namespace stitch

@@ -332,6 +332,8 @@ struct column_ref {
       return std::is_arithmetic_v<D> && !std::is_same_v<D, bool>;
     } else if constexpr (std::is_same_v<value_type, std::string>) {
       return std::is_convertible_v<const D&, std::string_view> && !std::is_null_pointer_v<D>;
+    } else if constexpr (std::is_same_v<value_type, std::vector<std::byte>>) {
+      return std::is_same_v<D, std::vector<std::byte>>;
     } else {
       return std::is_constructible_v<value_type, const D&>;
     }

@@ -55,8 +55,8 @@ void with_dynamic_class(T& obj, F&& f) {
                       " but is not listed in its stitch::hierarchy declaration");
 }
 
-// Returned by a visit that failed its static_assert, so that no further error follows.
-struct failed_visit {
+// Returned by a call that failed its static_assert, so that no further error follows.
+struct failed_check {
   template <class U>
   operator U() const;  // NOLINT(google-explicit-constructor): never defined, never called
 };
@@ -92,14 +92,14 @@ template <class T, class F>
 auto visit(T& obj, F&& f) {
   using model = std::remove_const_t<T>;
   if constexpr (!detail::check_model<model>()) {
-    return detail::failed_visit{};
+    return detail::failed_check{};
   } else {
   using traits = detail::visit_traits<T, F, typename detail::mapping<model>::classes>;
   static_assert(traits::exhaustive,
                 "[stitch] stitch::visit needs a case for every concrete class of the hierarchy "
                 "at or below the visited type: add an overload, or a generic (auto&) case");
   if constexpr (!traits::exhaustive) {
-    return detail::failed_visit{};
+    return detail::failed_check{};
   } else {
     using result = std::invoke_result_t<F, typename traits::template arg<typename traits::first_class>>;
     if constexpr (std::is_void_v<result>) {

@@ -103,6 +103,7 @@ class statement final : public backend::statement {
   void reset() noexcept override { sqlite3_reset(stmt_); }
   std::int64_t affected_rows() override { return sqlite3_changes64(db_); }
 
+  int column_count() override { return sqlite3_column_count(stmt_); }
   bool is_null(int c) override { return sqlite3_column_type(stmt_, c) == SQLITE_NULL; }
   std::int64_t get_int64(int c) override { return sqlite3_column_int64(stmt_, c); }
   double get_double(int c) override { return sqlite3_column_double(stmt_, c); }

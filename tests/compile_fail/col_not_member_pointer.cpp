@@ -1,22 +1,9 @@
 // expect: \[stitch\] stitch::col<\.\.\.> takes a pointer to a column member
-#include <stitch/stitch.hpp>
+// Checks: stitch::col<> given a member function instead of a column member.
+#include "models.hpp"
 
-#include <cstdint>
-#include <string>
-
-struct BookColumns {
-  std::string title;
-  std::int32_t pages = 0;
-  bool signed_copy = false;
-};
-struct Book : stitch::model<Book, BookColumns> {
-  std::string summary() const { return title; }
-};
-
-auto condition() {
 #ifdef STITCH_COMPILE_FAIL_CONTROL
-  return stitch::col<&Book::title> == "Dune";
+auto condition = stitch::col<&Book::title> == "Dune";
 #else
-  return stitch::col<&Book::summary> == "Dune";  // a member function, not a column
+auto condition = stitch::col<&Book::summary> == "Dune";
 #endif
-}

@@ -1,8 +1,6 @@
 // expect: \[stitch\] a Columns aggregate may not declare .id. or .type.
-#include <stitch/stitch.hpp>
-
-#include <cstdint>
-#include <string>
+// Checks: a Columns aggregate declaring `id`, which stitch::record already holds.
+#include "models.hpp"
 
 struct UserColumns {
 #ifndef STITCH_COMPILE_FAIL_CONTROL

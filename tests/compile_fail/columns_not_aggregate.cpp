@@ -1,8 +1,6 @@
 // expect: \[stitch\] a Columns type must be a plain aggregate
-#include <stitch/stitch.hpp>
-
-#include <cstdint>
-#include <string>
+// Checks: a Columns type with a constructor, which makes it no aggregate.
+#include "models.hpp"
 
 struct TagColumns {
 #ifndef STITCH_COMPILE_FAIL_CONTROL

@@ -1,21 +1,10 @@
 // expect: \[stitch\] a stitch::subclass needs a hierarchy declaration for its root
-#include <stitch/stitch.hpp>
-
-#include <cstdint>
-#include <string>
-
-struct DataSourceColumns {
-  std::string name;
-};
-struct CsvFileColumns {
-  std::string path;
-};
-struct DataSource : stitch::model<DataSource, DataSourceColumns> {};
-struct CsvFile : stitch::subclass<CsvFile, DataSource, CsvFileColumns> {};
+// Checks: create_schema of a subclass whose root has no hierarchy declaration.
+#include "models.hpp"
 
 #ifdef STITCH_COMPILE_FAIL_CONTROL
 template <>
-struct stitch::hierarchy<DataSource> : stitch::single_table<DataSource, CsvFile> {};
+struct stitch::hierarchy<DataSource> : data_source_tables {};
 #endif
 
 // Without the declaration, the table would silently lack CsvFile's columns.

@@ -1,31 +1,13 @@
 // expect: \[stitch\] a class is listed twice in stitch::hierarchy<Root>
-#include <stitch/stitch.hpp>
-
-#include <cstdint>
-#include <string>
-
-struct DataSourceColumns {
-  std::string name;
-};
-struct CsvFileColumns {
-  std::string path;
-};
-struct CompressedCsvFileColumns {
-  std::string compression;
-};
-struct DataSource : stitch::model<DataSource, DataSourceColumns> {};
-struct CsvFile : stitch::subclass<CsvFile, DataSource, CsvFileColumns> {};
-struct CompressedCsvFile : stitch::subclass<CompressedCsvFile, CsvFile, CompressedCsvFileColumns> {
-};
+// Checks: a hierarchy declaration listing the same class twice.
+#include "models.hpp"
 
 #ifdef STITCH_COMPILE_FAIL_CONTROL
-template <>
-struct stitch::hierarchy<DataSource>
-    : stitch::single_table<DataSource, CsvFile, CompressedCsvFile> {};
+using tables = data_source_tables;
 #else
-template <>
-struct stitch::hierarchy<DataSource>
-    : stitch::single_table<DataSource, CsvFile, CompressedCsvFile, CsvFile> {};
+using tables = stitch::single_table<DataSource, CsvFile, CompressedCsvFile, CsvFile>;  // twice
 #endif
+template <>
+struct stitch::hierarchy<DataSource> : tables {};
 
 std::string sql(const stitch::dialect& d) { return stitch::query<DataSource>{}.to_sql(d); }

@@ -1,13 +1,6 @@
 // expect: \[stitch\] this type is not a stitch model
-#include <stitch/stitch.hpp>
-
-#include <cstdint>
-#include <string>
-
-struct BookColumns {
-  std::string title;
-};
-struct Book : stitch::model<Book, BookColumns> {};
+// Checks: stitch::query of a Columns aggregate instead of its model.
+#include "models.hpp"
 
 std::string sql(const stitch::dialect& d) {
 #ifdef STITCH_COMPILE_FAIL_CONTROL

@@ -1,20 +1,9 @@
 // expect: \[stitch\] std::nullopt compares only with a std::optional column
-#include <stitch/stitch.hpp>
+// Checks: comparing a column that is not a std::optional with std::nullopt.
+#include "models.hpp"
 
-#include <cstdint>
-#include <optional>
-#include <string>
-
-struct BookColumns {
-  std::string title;
-  std::optional<std::string> subtitle;
-};
-struct Book : stitch::model<Book, BookColumns> {};
-
-auto condition() {
 #ifdef STITCH_COMPILE_FAIL_CONTROL
-  return stitch::col<&Book::subtitle> == std::nullopt;
+auto condition = stitch::col<&Book::subtitle> == std::nullopt;
 #else
-  return stitch::col<&Book::title> == std::nullopt;
+auto condition = stitch::col<&Book::title> == std::nullopt;
 #endif
-}

@@ -1,22 +1,12 @@
 // expect: \[stitch\] a stitch::subclass needs a hierarchy declaration for its root
-#include <stitch/stitch.hpp>
+// Checks: schema_sql of a subclass whose root has no hierarchy declaration.
+#include "models.hpp"
 
-#include <cstdint>
-#include <string>
 #include <vector>
-
-struct DataSourceColumns {
-  std::string name;
-};
-struct CsvFileColumns {
-  std::string path;
-};
-struct DataSource : stitch::model<DataSource, DataSourceColumns> {};
-struct CsvFile : stitch::subclass<CsvFile, DataSource, CsvFileColumns> {};
 
 #ifdef STITCH_COMPILE_FAIL_CONTROL
 template <>
-struct stitch::hierarchy<DataSource> : stitch::single_table<DataSource, CsvFile> {};
+struct stitch::hierarchy<DataSource> : data_source_tables {};
 #endif
 
 std::vector<std::string> ddl(const stitch::dialect& d) { return stitch::schema_sql<CsvFile>(d); }

@@ -1,18 +1,14 @@
 // expect: \[stitch\] a value bound to an SQL fragment must be text, a number
-#include <stitch/stitch.hpp>
-
-#include <cstdint>
-#include <string>
+// Checks: binding a struct to a stitch::sql fragment.
+#include "models.hpp"
 
 struct Point {
   int x;
   int y;
 };
 
-auto condition() {
 #ifdef STITCH_COMPILE_FAIL_CONTROL
-  return stitch::sql("x = ? AND y = ?", 1, 2);
+auto condition = stitch::sql("x = ? AND y = ?", 1, 2);
 #else
-  return stitch::sql("x = ?", Point{1, 2});
+auto condition = stitch::sql("x = ?", Point{1, 2});
 #endif
-}

@@ -1,22 +1,17 @@
 // expect: \[stitch\] this class derives from a model without naming itself
-#include <stitch/stitch.hpp>
+// Checks: a class deriving from a model by plain C++ inheritance, not stitch::subclass.
+#include "models.hpp"
 
-#include <cstdint>
-#include <string>
-
-struct DataSourceColumns {
-  std::string name;
+struct ExcelFileColumns {
+  std::string sheet;
 };
-struct CsvFileColumns {
-  std::string path;
-};
-struct DataSource : stitch::model<DataSource, DataSourceColumns> {};
 #ifdef STITCH_COMPILE_FAIL_CONTROL
-struct CsvFile : stitch::subclass<CsvFile, DataSource, CsvFileColumns> {};
+struct ExcelFile : stitch::subclass<ExcelFile, DataSource, ExcelFileColumns> {};
 template <>
-struct stitch::hierarchy<DataSource> : stitch::single_table<DataSource, CsvFile> {};
+struct stitch::hierarchy<DataSource>
+    : stitch::single_table<DataSource, CsvFile, CompressedCsvFile, ExcelFile> {};
 #else
-struct CsvFile : DataSource, CsvFileColumns {};  // plain C++ inheritance
+struct ExcelFile : DataSource, ExcelFileColumns {};  // plain C++ inheritance
 #endif
 
-std::string sql(const stitch::dialect& d) { return stitch::query<CsvFile>{}.to_sql(d); }
+std::string sql(const stitch::dialect& d) { return stitch::query<ExcelFile>{}.to_sql(d); }

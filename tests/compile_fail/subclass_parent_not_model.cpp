@@ -1,20 +1,14 @@
 // expect: \[stitch\] the Parent of stitch::subclass<Self, Parent, Columns> must be a stitch::model
-#include <stitch/stitch.hpp>
+// Checks: a stitch::subclass naming a Columns aggregate as its Parent.
+#include "models.hpp"
 
-#include <cstdint>
-#include <string>
-
-struct AnimalColumns {
-  std::string name;
+struct ExcelFileColumns {
+  std::string sheet;
 };
-struct DogColumns {
-  bool good = true;
-};
-struct Animal : stitch::model<Animal, AnimalColumns> {};
 #ifdef STITCH_COMPILE_FAIL_CONTROL
-struct Dog : stitch::subclass<Dog, Animal, DogColumns> {};
+struct ExcelFile : stitch::subclass<ExcelFile, DataSource, ExcelFileColumns> {};
 #else
-struct Dog : stitch::subclass<Dog, AnimalColumns, DogColumns> {};  // the Columns, not the model
+struct ExcelFile : stitch::subclass<ExcelFile, DataSourceColumns, ExcelFileColumns> {};
 #endif
 
-Dog make() { return Dog{}; }
+ExcelFile make() { return ExcelFile{}; }

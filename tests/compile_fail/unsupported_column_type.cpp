@@ -1,9 +1,8 @@
 // expect: \[stitch\] a member of a Columns aggregate has a type stitch cannot store
-#include <stitch/stitch.hpp>
+// Checks: a Columns member of a type no column can hold.
+#include "models.hpp"
 
-#include <cstdint>
 #include <list>
-#include <string>
 
 struct PlaylistColumns {
   std::string title;

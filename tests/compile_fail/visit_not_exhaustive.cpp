@@ -1,7 +1,6 @@
 // expect: \[stitch\] stitch::visit needs a case for every concrete class
-#include <stitch/stitch.hpp>
-
-#include <string>
+// Checks: stitch::visit with a visitor that has no case for one concrete class.
+#include "models.hpp"
 
 struct ShapeColumns {
   double x = 0;

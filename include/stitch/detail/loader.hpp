@@ -92,10 +92,10 @@ bool load_row(const load_plan& plan, backend::statement& st, loaded<T>& out) {
       if (make == nullptr) {
         const auto& cls = plan.table->classes[static_cast<std::size_t>(c)];
         throw unknown_type(plan.table->name, st.get_int64(0),
-                           st.is_null(1) ? std::string() : std::string(st.get_text(1)),
-                           "names the abstract class " + cls.class_name +
-                               ", which cannot be instantiated: every row must name a concrete "
-                               "class");
+                           st.is_null(1) ? std::nullopt
+                                         : std::optional<std::string_view>(st.get_text(1)),
+                           "would load as the abstract class " + cls.class_name +
+                               ": every row must name a concrete class");
       }
       out = make(st, plan.positions[static_cast<std::size_t>(c)].data());
     } else {
