@@ -76,19 +76,18 @@ int main() {
   }
   fmt::print("codes: {}, FIRE means {}\n", db.all<Code>().count(), db.find<Code>(fire.id).meaning);
 
-  // A rollback undoes rows, not objects: a saved object keeps its id and persisted().
+  // A rollback undoes rows; the database remembers which objects' inserts it undid, and
+  // saves such an object again as a new row, with a new id.
   Code lost = make("LOST", "Rolled back");
   {
     auto tx = db.transaction();
     db.save(lost);
   }  // destroyed without commit: ROLLBACK
-  fmt::print("after rollback: id {}, persisted {}, rows with that id: {}\n", lost.id,
-             lost.persisted(), db.all<Code>().where(stitch::col<&Code::id> == lost.id).count());
-  try {
-    db.save(lost);  // an UPDATE of a row that is not there
-  } catch (const stitch::record_not_found& e) {
-    fmt::print("{}\n", e.what());
-  }
+  fmt::print("after rollback: rows with id {}: {}\n", lost.id,
+             db.all<Code>().where(stitch::col<&Code::id> == lost.id).count());
+  db.save(lost);  // an INSERT again
+  fmt::print("saved again: {} is in the table: {}\n", lost.code,
+             db.all<Code>().where(stitch::col<&Code::code> == "LOST").count());
 
   // A write transaction takes SQLite's write lock at BEGIN (BEGIN IMMEDIATE): a second writer
   // waits at its own BEGIN, up to its busy timeout, instead of failing halfway through.

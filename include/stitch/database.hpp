@@ -58,6 +58,12 @@ class database {
   /// Wraps an adapter's connection; the adapters' open()/connect() call this.
   explicit database(std::unique_ptr<backend::connection> connection)
       : session_(std::make_unique<detail::session>(std::move(connection))) {}
+  database(database&&) noexcept = default;
+  /// Not assignable: queries and transactions of the old connection would dangle.
+  database& operator=(database&&) = delete;
+  database(const database&) = delete;
+  database& operator=(const database&) = delete;
+  ~database() = default;
 
   /// Creates the tables of the given models (CREATE TABLE IF NOT EXISTS, and the index on
   /// `type`) in one transaction, then checks that existing tables have every column the
@@ -66,7 +72,7 @@ class database {
   void create_schema() {
     if constexpr ((detail::check_model<Ts>() && ...)) {
       std::set<const detail::table_def*> seen;
-      detail::write_scope scope(*session_, 2);
+      detail::write_scope scope(live(), 2);
       (create_table(detail::table_of<Ts>(), seen), ...);
       scope.commit();
     }
@@ -76,55 +82,90 @@ class database {
   template <class... Ts>
   void check_schema() {
     if constexpr ((detail::check_model<Ts>() && ...))
-      (detail::check_table(session_->connection(), detail::table_of<Ts>()), ...);
+      (detail::check_table(live().connection(), detail::table_of<Ts>()), ...);
   }
 
   /// Inserts a new object or updates a persisted one, atomically. On success sets id,
   /// persisted() and the automatic timestamps; on failure the object is unchanged. Saves an
   /// object through a base reference as its dynamic class (a CsvFile writes type 'CsvFile').
+  /// An object whose insert was rolled back with its transaction is inserted again, with a
+  /// new id: its old id may belong to another row by now.
   template <class T>
   void save(T& obj) {
     if constexpr (detail::check_model<T>()) {
+      auto& s = live();
       detail::with_dynamic_class<T>(obj, [&]<class C>(C& o) {
         const auto now = detail::now_micros();
-        const bool inserting = o.new_record();
-        detail::write_scope scope(*session_, 1);
-        const auto id = write(o, inserting, now);
+        const bool inserting = !has_row(o);
+        detail::write_scope scope(s, 1);
+        const auto id = write(o, inserting, inserting && o.persisted() ? 0 : o.id, now);
+        const auto level = s.current_level();
         scope.commit();
-        finish(o, id, inserting, now);
+        finish(o, id, inserting, level);
+        detail::apply_timestamps(o, inserting, now);
       });
     }
   }
 
   /// Saves every object of a range (objects, pointers or std::unique_ptrs) in one
   /// transaction, reusing one prepared statement per class. All or nothing: on failure no
-  /// row is written and no object is changed.
+  /// row is written and every object keeps its id and persisted() state.
   template <std::ranges::range R>
   void save_all(R&& objects) {
-    using element = std::remove_cvref_t<decltype(detail::deref(*std::ranges::begin(objects)))>;
+    using reference = std::ranges::range_reference_t<R>;
+    using element = std::remove_cvref_t<decltype(detail::deref(std::declval<reference>()))>;
+    static_assert(!model_class<std::remove_cvref_t<reference>> ||
+                      std::is_lvalue_reference_v<reference>,
+                  "[stitch] save_all needs a range of objects it can write ids back into (a "
+                  "container, or a view of references or pointers), not of temporaries");
     if constexpr (detail::check_model<element>()) {
-      struct done {
+      struct undo {
         record* obj;
         std::int64_t id;
-        bool inserting;
-        void (*finish)(record&, std::int64_t, bool, std::int64_t);
+        bool persisted;
+        std::uint64_t inserted_in;
       };
-      std::vector<done> results;
-      if constexpr (std::ranges::sized_range<R>) results.reserve(std::ranges::size(objects));
-      const auto now = detail::now_micros();
-      detail::write_scope scope(*session_, 2);
-      for (auto&& item : objects) {
-        element& obj = detail::deref(item);
-        detail::with_dynamic_class<element>(obj, [&]<class C>(C& o) {
-          const bool inserting = o.new_record();
-          results.push_back({&o, write(o, inserting, now), inserting,
-                             [](record& r, std::int64_t id, bool ins, std::int64_t t) {
-                               finish(static_cast<C&>(r), id, ins, t);
-                             }});
-        });
+      struct stamp {
+        record* obj;
+        bool inserting;
+        void (*apply)(record&, bool, std::int64_t);
+      };
+      auto& s = live();
+      std::vector<undo> undo_log;
+      std::vector<stamp> stamps;
+      if constexpr (std::ranges::sized_range<R>) {
+        undo_log.reserve(std::ranges::size(objects));
+        stamps.reserve(std::ranges::size(objects));
       }
-      scope.commit();
-      for (const auto& r : results) r.finish(*r.obj, r.id, r.inserting, now);
+      const auto now = detail::now_micros();
+      detail::write_scope scope(s, 2);
+      try {
+        for (auto&& item : objects) {
+          element& obj = detail::deref(item);
+          detail::with_dynamic_class<element>(obj, [&]<class C>(C& o) {
+            if (o.persisted() && detail::record_access::inserted_in(o) == s.current_level())
+              throw usage_error("save_all was given the same new " +
+                                std::string(detail::class_name<C>) + " object twice");
+            const bool inserting = !has_row(o);
+            undo_log.push_back(
+                {&o, o.id, o.persisted(), detail::record_access::inserted_in(o)});
+            const auto id = write(o, inserting, inserting && o.persisted() ? 0 : o.id, now);
+            finish(o, id, inserting, s.current_level());
+            stamps.push_back({&o, inserting, [](record& r, bool ins, std::int64_t t) {
+                                detail::apply_timestamps(static_cast<C&>(r), ins, t);
+                              }});
+          });
+        }
+        scope.commit();
+      } catch (...) {
+        for (auto it = undo_log.rbegin(); it != undo_log.rend(); ++it) {
+          it->obj->id = it->id;
+          detail::record_access::set_persisted(*it->obj, it->persisted);
+          detail::record_access::set_inserted_in(*it->obj, it->inserted_in);
+        }
+        throw;
+      }
+      for (const auto& st : stamps) st.apply(*st.obj, st.inserting, now);
     }
   }
 
@@ -150,11 +191,7 @@ class database {
     maybe_t<T> out;
     if constexpr (detail::check_model<T>()) {
       const auto& plan = detail::plan_of<T>();
-      auto st = session_->acquire(detail::statement_slot<detail::find_key<T>>(),
-                                  [&] { return detail::find_sql(sql_dialect(), plan); },
-                                  *plan.table);
-      st->bind_int64(1, id);
-      if (detail::filters_type(plan)) detail::bind_type_names(*st, plan, 2);
+      auto st = find_statement<T>(id);
       if (st.step()) {
         loaded_t<T> v{};
         if (detail::load_row<T>(plan, *st, v)) out = maybe_t<T>(std::move(v));
@@ -167,33 +204,38 @@ class database {
   /// members and id and becomes a new record.
   template <class T>
   bool destroy(T& obj) {
+    bool deleted = false;
     if constexpr (detail::check_model<T>()) {
-      const auto& table = detail::table_of<T>();
-      auto st = session_->acquire(
-          detail::statement_slot<detail::delete_key<typename T::stitch_root>>(),
-          [&] { return detail::delete_sql(sql_dialect(), table); }, table);
-      st->bind_int64(1, obj.id);
-      st.step();
-      const bool deleted = st->affected_rows() > 0;
+      if (has_row(obj)) {
+        const auto& table = detail::table_of<T>();
+        auto st = live().acquire(
+            detail::statement_slot<detail::delete_key<typename T::stitch_root>>(),
+            [&] { return detail::delete_sql(sql_dialect(), table); }, table);
+        st->bind_int64(1, obj.id);
+        st.step();
+        deleted = st->affected_rows() > 0;
+      }
       detail::record_access::set_persisted(obj, false);
-      return deleted;
     }
-    return false;
+    return deleted;
   }
 
-  /// Reads the object's members again from its row. Throws record_not_found.
+  /// Reads the object's members again from its row; members that are not columns are left
+  /// alone. Throws record_not_found; on any failure the object is unchanged.
   template <class T>
   void reload(T& obj) {
     if constexpr (detail::check_model<T>()) {
       detail::with_dynamic_class<T>(obj, [&]<class C>(C& o) {
         const auto& plan = detail::plan_of<C>();
-        auto st = session_->acquire(detail::statement_slot<detail::find_key<C>>(),
-                                    [&] { return detail::find_sql(sql_dialect(), plan); },
-                                  *plan.table);
-        st->bind_int64(1, o.id);
-        if (detail::filters_type(plan)) detail::bind_type_names(*st, plan, 2);
+        if (!has_row(o)) throw record_not_found(detail::class_name<C>, plan.table->name, o.id);
+        auto st = find_statement<C>(o.id);
         if (!st.step()) throw record_not_found(detail::class_name<C>, plan.table->name, o.id);
-        detail::read_row_into(plan, *st, o);
+        C fresh;
+        detail::read_row_into(plan, *st, fresh);
+        detail::for_each_aggregate(o, [&]<class Cols>(Cols& columns) {
+          columns = std::move(static_cast<Cols&>(fresh));
+        });
+        detail::record_access::set_persisted(o, true);
       });
     }
   }
@@ -201,7 +243,7 @@ class database {
   /// A query over every row of T's table that is a T (a CsvFile query filters on type).
   template <class T>
   [[nodiscard]] query<T> all() {
-    return query<T>(session_.get());
+    return query<T>(&live());
   }
 
   /// Shorthand for all<T>().where(condition).
@@ -212,7 +254,7 @@ class database {
 
   /// Opens a transaction (a savepoint when one is open). See stitch::transaction.
   [[nodiscard]] stitch::transaction transaction(intent what = intent::read) {
-    return stitch::transaction(*session_, what);
+    return stitch::transaction(live(), what);
   }
 
   /// The one value of a one-row, one-column SQL query, with `?` placeholders bound to args:
@@ -230,7 +272,7 @@ class database {
       detail::sql_builder b(sql_dialect());
       b.pieces(fragment);
       std::string text = std::move(b).str();
-      auto st = session_->acquire(text, nullptr);
+      auto st = live().acquire(text, nullptr);
       int index = 1;
       for (const auto& p : fragment.params) detail::bind_param(*st, index++, p);
       const bool row = st.step();
@@ -251,24 +293,24 @@ class database {
   }
 
   /// Runs SQL without results (DDL, pragmas). Values must not be spliced into it.
-  void execute(const std::string& sql) { session_->execute(sql); }
+  void execute(const std::string& sql) { live().execute(sql); }
 
   /// Statements run on this connection so far; subtract two readings to count a piece of
   /// work's statements.
-  [[nodiscard]] std::uint64_t statements_executed() const noexcept {
-    return session_->statements_executed();
+  [[nodiscard]] std::uint64_t statements_executed() const {
+    return live().statements_executed();
   }
 
-  [[nodiscard]] const dialect& sql_dialect() const noexcept { return session_->sql_dialect(); }
+  [[nodiscard]] const dialect& sql_dialect() const { return live().sql_dialect(); }
   /// Where the connection points ("sqlite:file.db"), for messages.
-  [[nodiscard]] std::string describe() const { return session_->connection().describe(); }
+  [[nodiscard]] std::string describe() const { return live().connection().describe(); }
   /// The table of T's hierarchy.
   template <class T>
   [[nodiscard]] const std::string& table_name() const {
     return detail::table_of<T>().name;
   }
   /// The adapter's connection, for what stitch does not cover.
-  [[nodiscard]] backend::connection& connection() noexcept { return session_->connection(); }
+  [[nodiscard]] backend::connection& connection() { return live().connection(); }
 
  private:
   void create_table(const detail::table_def& t, std::set<const detail::table_def*>& seen) {
@@ -276,30 +318,30 @@ class database {
     const auto& d = sql_dialect();
     execute(detail::create_table_sql(d, t));
     if (t.has_type) execute(detail::create_type_index_sql(d, t));
-    detail::check_table(session_->connection(), t);
+    detail::check_table(live().connection(), t);
   }
 
   // Runs the INSERT or UPDATE of `o` without touching it; returns its id.
   template <class C>
-  std::int64_t write(const C& o, bool inserting, std::int64_t now) {
+  std::int64_t write(const C& o, bool inserting, std::int64_t id, std::int64_t now) {
     const auto& t = detail::table_of<C>();
     constexpr int cls = static_cast<int>(detail::mapping<C>::index);
     const auto& d = sql_dialect();
     if (inserting) {
-      const bool with_id = o.id != 0;
-      auto st = with_id ? session_->acquire(detail::statement_slot<detail::insert_key<C, true>>(),
+      const bool with_id = id != 0;
+      auto st = with_id ? live().acquire(detail::statement_slot<detail::insert_key<C, true>>(),
                                             [&] { return detail::insert_sql(d, t, cls, true); }, t)
-                        : session_->acquire(detail::statement_slot<detail::insert_key<C, false>>(),
+                        : live().acquire(detail::statement_slot<detail::insert_key<C, false>>(),
                                             [&] { return detail::insert_sql(d, t, cls, false); }, t);
       int index = 1;
-      if (with_id) st->bind_int64(index++, o.id);
+      if (with_id) st->bind_int64(index++, id);
       if (t.has_type) st->bind_text(index++, t.classes[cls].type_name);
       detail::bind_members(o, *st, index, true, now);
       const bool row = st.step();
       if (d.returns_inserted_id() && row) return st->get_int64(0);
-      return with_id ? o.id : session_->connection().last_insert_id();
+      return with_id ? id : live().connection().last_insert_id();
     }
-    auto st = session_->acquire(detail::statement_slot<detail::update_key<C>>(),
+    auto st = live().acquire(detail::statement_slot<detail::update_key<C>>(),
                                 [&] { return detail::update_sql(d, t, cls); }, t);
     detail::bind_members(o, *st, 1, false, now);
     st->bind_int64(static_cast<int>(detail::member_count<C>()) + 1, o.id);
@@ -308,11 +350,32 @@ class database {
     return o.id;
   }
 
-  template <class C>
-  static void finish(C& o, std::int64_t id, bool inserting, std::int64_t now) {
+  // Records a successful write in the object (timestamps are applied by the caller).
+  static void finish(record& o, std::int64_t id, bool inserting, std::uint64_t level) {
     o.id = id;
     detail::record_access::set_persisted(o, true);
-    detail::apply_timestamps(o, inserting, now);
+    if (inserting) detail::record_access::set_inserted_in(o, level);
+  }
+
+  // False for a new record, and for one whose insert was rolled back since.
+  bool has_row(const record& o) const {
+    return o.persisted() && !live().rolled_back(detail::record_access::inserted_in(o));
+  }
+
+  // The SELECT of one row of T by id, bound and ready to step.
+  template <class T>
+  detail::lease find_statement(std::int64_t id) {
+    const auto& plan = detail::plan_of<T>();
+    auto st = live().acquire(detail::statement_slot<detail::find_key<T>>(),
+                             [&] { return detail::find_sql(sql_dialect(), plan); }, *plan.table);
+    st->bind_int64(1, id);
+    if (detail::filters_type(plan)) detail::bind_type_names(*st, plan, 2);
+    return st;
+  }
+
+  detail::session& live() const {
+    if (!session_) throw usage_error("this stitch::database was moved from");
+    return *session_;
   }
 
   std::unique_ptr<detail::session> session_;

@@ -88,6 +88,10 @@ STITCH_DEFINE_ERROR(transaction_conflict, database_error, "stitch.transaction_co
 /// SQLite's SQLITE_BUSY / SQLITE_LOCKED after the busy timeout ran out.
 STITCH_DEFINE_ERROR(database_busy, transaction_conflict, "stitch.database_busy");
 
+/// The database rolled the open transaction back by itself after an error (SQLite does for
+/// some errors); nothing of it was kept, and nothing more runs until it is ended.
+STITCH_DEFINE_ERROR(transaction_aborted, database_error, "stitch.transaction_aborted");
+
 #undef STITCH_DEFINE_ERROR
 // NOLINTEND(bugprone-macro-parentheses)
 

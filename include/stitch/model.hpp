@@ -82,6 +82,8 @@ class record {
  private:
   friend struct detail::record_access;
   bool persisted_ = false;
+  // The transaction level that inserted the row, while that level may still be rolled back.
+  std::uint64_t inserted_in_ = 0;
 };
 
 /// A root model (of a hierarchy, or a plain model): `struct Field : stitch::model<Field,
@@ -207,6 +209,8 @@ using lineage_t = typename lineage<T>::type;
 // Grants the core write access to record's private state.
 struct record_access {
   static void set_persisted(record& r, bool value) noexcept { r.persisted_ = value; }
+  static std::uint64_t inserted_in(const record& r) noexcept { return r.inserted_in_; }
+  static void set_inserted_in(record& r, std::uint64_t level) noexcept { r.inserted_in_ = level; }
 };
 
 }  // namespace detail

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "detail/reflect.hpp"
+#include "detail/time.hpp"
 #include "errors.hpp"
 #include "model.hpp"
 #include "types.hpp"
@@ -42,8 +43,7 @@ inline param to_param(std::string v) { return v; }
 inline param to_param(std::vector<std::byte> v) { return v; }
 template <class D>
 param to_param(std::chrono::sys_time<D> v) {
-  return timestamp_param{
-      std::chrono::floor<std::chrono::microseconds>(v).time_since_epoch().count()};
+  return timestamp_param{timestamp_micros(v)};
 }
 
 /// A value given to an SQL fragment: text of any string-like type, integers, floating point,
@@ -334,6 +334,8 @@ struct column_ref {
       return std::is_convertible_v<const D&, std::string_view> && !std::is_null_pointer_v<D>;
     } else if constexpr (std::is_same_v<value_type, std::vector<std::byte>>) {
       return std::is_same_v<D, std::vector<std::byte>>;
+    } else if constexpr (detail::is_sys_time_v<value_type>) {
+      return detail::is_sys_time_v<D>;  // any precision: the value is floored to microseconds
     } else {
       return std::is_constructible_v<value_type, const D&>;
     }
@@ -347,7 +349,8 @@ struct column_ref {
                     "numeric columns with numbers, text with text, bool with bool, timestamps "
                     "with std::chrono::sys_time, bytes with std::vector<std::byte>");
       return nullptr;
-    } else if constexpr (std::is_arithmetic_v<value_type> || std::is_same_v<value_type, std::string>) {
+    } else if constexpr (std::is_arithmetic_v<value_type> || std::is_same_v<value_type, std::string> ||
+                         detail::is_sys_time_v<value_type>) {
       if constexpr (std::is_pointer_v<V>) {
         if (v == nullptr)
           throw usage_error("column " + std::string(name) +

@@ -4,6 +4,7 @@
 /// read by iteration (one row at a time), to_vector, first, count, exists or pluck.
 
 #include <cstdint>
+#include <algorithm>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -33,34 +34,36 @@ using maybe_t = detail::maybe<T>;
 
 namespace detail {
 
-template <class T, class Owner>
-inline constexpr bool owner_related = [] {
+// True when a class of List whose own columns are Owner satisfies Pred<C>.
+template <class Owner, class List, template <class> class Pred>
+inline constexpr bool owned_by_any = [] {
   if constexpr (std::is_same_v<Owner, record>) {
-    return true;
+    return true;  // the id
   } else {
     bool found = false;
-    for_each_type(typename mapping<T>::classes{}, [&]<class C, std::size_t>() {
-      if constexpr (std::is_same_v<typename C::stitch_columns, Owner> &&
-                    (is_self_or_descendant<T, C> || is_self_or_descendant<C, T>))
-        found = true;
+    for_each_type(List{}, [&]<class C, std::size_t>() {
+      if constexpr (std::is_same_v<typename C::stitch_columns, Owner>) found = found || Pred<C>::value;
     });
     return found;
   }
 }();
 
+template <class T>
+struct related_to {
+  template <class C>
+  struct test : std::bool_constant<is_self_or_descendant<T, C> || is_self_or_descendant<C, T>> {};
+};
+template <class C>
+struct always : std::true_type {};
+
+/// True when Owner's columns belong to T, an ancestor or a subclass of T.
+template <class T, class Owner>
+inline constexpr bool owner_related =
+    owned_by_any<Owner, typename mapping<T>::classes, related_to<T>::template test>;
+
 /// True when the aggregate Owner is T's own or an ancestor's: every row T loads has it.
 template <class T, class Owner>
-inline constexpr bool owner_in_lineage = [] {
-  if constexpr (std::is_same_v<Owner, record>) {
-    return true;
-  } else {
-    bool found = false;
-    for_each_type(lineage_t<T>{}, [&]<class C, std::size_t>() {
-      if constexpr (std::is_same_v<typename C::stitch_columns, Owner>) found = true;
-    });
-    return found;
-  }
-}();
+inline constexpr bool owner_in_lineage = owned_by_any<Owner, lineage_t<T>, always>;
 
 /// What pluck of column Ptr on a query of T yields per row.
 template <class T, auto Ptr>
@@ -261,7 +264,8 @@ class query {
     query q = *this;
     if (q.state_.order.empty()) q.state_.order.push_back({"id", false});
     // Under the skip policy the first row may be skipped: read on until one loads.
-    if (detail::plan_of<T>().table->on_unknown != unknown_type_policy::skip) q.state_.limit = 1;
+    if (detail::plan_of<T>().table->on_unknown != unknown_type_policy::skip || q.state_.limit == 0)
+      q.state_.limit = std::min<std::int64_t>(q.state_.limit.value_or(1), 1);
     auto st = q.run(shape::rows);
     const auto& plan = detail::plan_of<T>();
     while (st.step()) {
@@ -312,11 +316,14 @@ class query {
 
   class iterator;
   /// Runs the query; rows are read as the iterator advances.
-  iterator begin() {
+  iterator begin() & {
+    cursor_.reset();  // gives a previous run's statement back before this run asks for it
     cursor_ = std::make_unique<cursor>(run(shape::rows));
     cursor_->advance();
     return iterator(cursor_.get());
   }
+  /// The rows would die with the temporary query: iterate a named query, or use a range-for.
+  iterator begin() && = delete;
   std::default_sentinel_t end() const noexcept { return {}; }
 
  private:
@@ -324,11 +331,12 @@ class query {
     explicit cursor(detail::lease l) : statement(std::move(l)) {}
     void advance() {
       const auto& plan = detail::plan_of<T>();
-      while (statement.step())
-        if (detail::load_row<T>(plan, *statement, current)) return;
+      while (statement->step())
+        if (detail::load_row<T>(plan, **statement, current)) return;
       done = true;
+      statement.reset();  // the statement goes back to the cache as soon as the rows run out
     }
-    detail::lease statement;
+    std::optional<detail::lease> statement;
     value_type current{};
     bool done = false;
   };

@@ -70,6 +70,11 @@ struct optional_traits<std::optional<T>> {
   static constexpr bool is_optional = true;
   using value_type = T;
 };
+
+template <class T>
+inline constexpr bool is_sys_time_v = false;
+template <class D>
+inline constexpr bool is_sys_time_v<std::chrono::sys_time<D>> = true;
 }  // namespace detail
 
 /// The non-optional type behind T: int for std::optional<int>, int for int.

@@ -458,3 +458,39 @@ TEST_CASE("queries render SQLite's SQL text", "[sqlite][query]") {
         "\"path\", \"delimiter\", \"row_count\", \"compression\" FROM \"data_sources\" "
         "WHERE \"type\" IN (?, ?) AND ((\"path\" = ?) OR (\"row_count\" > ?))");
 }
+
+TEST_CASE("a transaction SQLite rolls back by itself refuses further work until it is ended",
+          "[sqlite][transaction]") {
+  const auto path = stitch::test::scratch_path("autorollback");
+  {
+    auto db = stitch::sqlite::open(path);
+    db.create_schema<Tag>();
+    db.execute(R"(CREATE TRIGGER "no_bad" BEFORE INSERT ON "tags" WHEN NEW."name" = 'bad'
+                  BEGIN SELECT RAISE(ROLLBACK, 'bad tag'); END)");
+    Tag a;
+    a.name = "a";
+    Tag bad;
+    bad.name = "bad";
+    Tag c;
+    c.name = "c";
+    {
+      auto tx = db.transaction(stitch::intent::write);
+      db.save(a);
+      {
+        auto inner = db.transaction();
+        CHECK_THROWS_AS(db.save(bad), stitch::constraint_violation);
+      }
+      // SQLite has rolled everything back: c must not be written outside the transaction.
+      CHECK_THROWS_AS(db.save(c), stitch::transaction_aborted);
+      CHECK_THROWS_AS(tx.commit(), stitch::transaction_aborted);
+    }
+    CHECK(db.all<Tag>().count() == 0);
+    CHECK(c.new_record());
+    // The object whose insert was undone is inserted again; the connection works as before.
+    db.save(a);
+    db.save(c);
+    CHECK(db.all<Tag>().order_by(col<&Tag::id>).pluck(col<&Tag::name>) ==
+          std::vector<std::string>{"a", "c"});
+  }
+  std::filesystem::remove(path);
+}

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <type_traits>
+#include <utility>
 
 #include "../errors.hpp"
 #include "mapping.hpp"
@@ -25,18 +26,31 @@ inline std::string result_column_name(const load_plan& plan, int position) {
   return t.columns[plan.selected[position - plan.first_member]].name;
 }
 
-[[noreturn]] inline void throw_bad_value(const load_plan& plan, backend::statement& st,
-                                         const bad_value& bad) {
-  throw data_error("column " + plan.table->name + "." + result_column_name(plan, bad.column) +
-                   " of row id " + std::to_string(st.get_int64(0)) + " " + bad.reason);
+/// Runs `read`, turning a bad_value into a data_error naming table.column and the row id.
+/// The one place that catches bad_value while loading rows.
+template <class F>
+void naming_bad_values(const load_plan& plan, backend::statement& st, F&& read) {
+  try {
+    std::forward<F>(read)();
+  } catch (const bad_value& bad) {
+    throw data_error("column " + plan.table->name + "." + result_column_name(plan, bad.column) +
+                     " of row id " + std::to_string(st.get_int64(0)) + " " + bad.reason);
+  }
+}
+
+/// Reads the current row's id and members into an object of exactly class C, and marks it
+/// persisted. `positions` are the result columns of C's members (load_plan::positions).
+template <class C>
+void read_object(backend::statement& st, const int* positions, C& obj) {
+  obj.id = st.get_int64(0);
+  read_members(obj, st, positions);
+  record_access::set_persisted(obj, true);
 }
 
 template <class C, class Base>
 std::unique_ptr<Base> make_object(backend::statement& st, const int* positions) {
   auto obj = std::make_unique<C>();
-  obj->id = st.get_int64(0);
-  read_members(*obj, st, positions);
-  record_access::set_persisted(*obj, true);
+  read_object(st, positions, *obj);
   return obj;
 }
 
@@ -49,16 +63,19 @@ inline constexpr auto factories = [] {
   using M = mapping<T>;
   std::array<factory<T>, M::class_count> out{};
   for_each_type(typename M::classes{}, [&]<class C, std::size_t I>() {
-    if constexpr (is_self_or_descendant<T, C> && !std::is_abstract_v<C>) out[I] = &make_object<C, T>;
+    if constexpr (is_self_or_descendant<T, C> && !std::is_abstract_v<C>)
+      out[I] = &make_object<C, T>;
   });
   return out;
 }();
 
 /// The class index for the current row's `type`, -1 to skip the row. Applies the policy.
+/// NULL and the empty string load as the root, as in Rails (which tests `type.present?`).
 inline int resolve_class(const load_plan& plan, backend::statement& st) {
   const table_def& t = *plan.table;
   if (st.is_null(1)) return 0;
   const std::string_view type = st.get_text(1);
+  if (type.empty()) return 0;
   for (int c : plan.classes)
     if (t.classes[c].type_name == type) return c;
   switch (t.on_unknown) {
@@ -69,45 +86,38 @@ inline int resolve_class(const load_plan& plan, backend::statement& st) {
   throw unknown_type(t.name, st.get_int64(0), type);
 }
 
-/// Reads the current row into an object of exactly class C.
+/// Reads the current row into an object of exactly class C. Throws data_error naming the
+/// column and row for a value that does not fit its member.
 template <class C>
 void read_row_into(const load_plan& plan, backend::statement& st, C& obj) {
-  try {
-    obj.id = st.get_int64(0);
-    read_members(obj, st, plan.positions[mapping<C>::index].data());
-    record_access::set_persisted(obj, true);
-  } catch (const bad_value& bad) {
-    throw_bad_value(plan, st, bad);
-  }
+  naming_bad_values(plan, st,
+                    [&] { read_object(st, plan.positions[mapping<C>::index].data(), obj); });
 }
 
 /// Loads the current row into `out`; false when the row is skipped by the policy.
 template <class T>
 bool load_row(const load_plan& plan, backend::statement& st, loaded<T>& out) {
-  try {
-    if constexpr (is_polymorphic_query<T>) {
-      const int c = plan.table->has_type ? resolve_class(plan, st) : 0;
-      if (c < 0) return false;
-      const auto make = factories<T>[static_cast<std::size_t>(c)];
-      if (make == nullptr) {
-        const auto& cls = plan.table->classes[static_cast<std::size_t>(c)];
-        throw unknown_type(plan.table->name, st.get_int64(0),
-                           st.is_null(1) ? std::nullopt
-                                         : std::optional<std::string_view>(st.get_text(1)),
-                           "would load as the abstract class " + cls.class_name +
-                               ": every row must name a concrete class");
-      }
-      out = make(st, plan.positions[static_cast<std::size_t>(c)].data());
-    } else {
-      if constexpr (mapping<T>::index == 0 && mapping<T>::has_type_column) {
-        if (resolve_class(plan, st) < 0) return false;
-      }
-      read_row_into(plan, st, out);
+  if constexpr (is_polymorphic_query<T>) {
+    const int c = plan.table->has_type ? resolve_class(plan, st) : 0;
+    if (c < 0) return false;
+    const auto make = factories<T>[static_cast<std::size_t>(c)];
+    if (make == nullptr) {
+      const auto& cls = plan.table->classes[static_cast<std::size_t>(c)];
+      throw unknown_type(plan.table->name, st.get_int64(0),
+                         st.is_null(1) ? std::nullopt
+                                       : std::optional<std::string_view>(st.get_text(1)),
+                         "would load as the abstract class " + cls.class_name +
+                             ": every row must name a concrete class");
     }
-    return true;
-  } catch (const bad_value& bad) {
-    throw_bad_value(plan, st, bad);
+    naming_bad_values(plan, st,
+                      [&] { out = make(st, plan.positions[static_cast<std::size_t>(c)].data()); });
+  } else {
+    if constexpr (mapping<T>::index == 0 && mapping<T>::has_type_column) {
+      if (resolve_class(plan, st) < 0) return false;
+    }
+    read_row_into(plan, st, out);
   }
+  return true;
 }
 
 }  // namespace stitch::detail

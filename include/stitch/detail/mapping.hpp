@@ -95,14 +95,12 @@ struct column_def {
   std::string name;
   column_kind kind;
   bool nullable;
-  int owner = 0;  // the first class that declares it
 };
 
 struct class_def {
   std::string type_name;   // the discriminator value
   std::string class_name;  // for messages
   int parent = -1;
-  bool instantiable = true;
   std::vector<int> own_columns;  // table column of each member of the class's own aggregate
   std::vector<int> lineage;      // class indices from the root down to this class
 };
@@ -131,8 +129,21 @@ std::string table_name_of() {
   }
 }
 
-inline bool related(const std::vector<int>& lineage, int cls) {
-  return std::find(lineage.begin(), lineage.end(), cls) != lineage.end();
+inline bool contains(const std::vector<int>& list, int value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// A class already described that declares `column` and is an ancestor or a descendant of
+// the class being added (whose lineage is known, whose classes entry is not there yet).
+inline const class_def* lineage_declarer(const table_def& table, const class_def& cls,
+                                         int cls_index, int column) {
+  for (std::size_t k = 0; k < table.classes.size(); ++k) {
+    const auto& other = table.classes[k];
+    if (contains(other.own_columns, column) &&
+        (contains(cls.lineage, static_cast<int>(k)) || contains(other.lineage, cls_index)))
+      return &other;
+  }
+  return nullptr;
 }
 
 template <class Cols>
@@ -143,18 +154,16 @@ void add_columns(table_def& table, class_def& cls, int cls_index, bool force_nul
           using member = std::remove_cvref_t<decltype(boost::pfr::get<I>(std::declval<Cols&>()))>;
           const column_def def{std::string(field_name<Cols, I>),
                                column_type<column_value_t<member>>::kind,
-                               is_nullable_v<member> || force_nullable, cls_index};
+                               is_nullable_v<member> || force_nullable};
           int found = -1;
           for (std::size_t c = 0; c < table.columns.size(); ++c)
             if (table.columns[c].name == def.name) found = static_cast<int>(c);
           if (found < 0) {
             found = static_cast<int>(table.columns.size());
             table.columns.push_back(def);
-          } else if (const int owner = table.columns[found].owner;
-                     related(cls.lineage, owner) || related(table.classes[owner].lineage, cls_index)) {
-            throw schema_error("classes " + cls.class_name + " and " +
-                               table.classes[owner].class_name + " of table " + table.name +
-                               " both declare column " + def.name +
+          } else if (const class_def* other = lineage_declarer(table, cls, cls_index, found)) {
+            throw schema_error("classes " + cls.class_name + " and " + other->class_name +
+                               " of table " + table.name + " both declare column " + def.name +
                                ", and one inherits from the other: declare it in one of them");
           } else if (table.columns[found].kind != def.kind) {
             throw schema_error("column " + def.name + " of table " + table.name +
@@ -180,7 +189,6 @@ table_def build_table() {
     class_def cls;
     cls.type_name = std::string(sti_name_of<C>());
     cls.class_name = std::string(class_name<C>);
-    cls.instantiable = !std::is_abstract_v<C>;
     if constexpr (!std::is_void_v<typename C::stitch_parent>)
       cls.parent = static_cast<int>(index_of_v<typename C::stitch_parent, typename M::classes>);
     for_each_type(lineage_t<C>{}, [&]<class A, std::size_t>() {

@@ -8,63 +8,75 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <boost/pfr/core.hpp>
 
 #include "../backend.hpp"
+#include "../errors.hpp"
 #include "reflect.hpp"
+#include "time.hpp"
 #include "type_list.hpp"
 
 namespace stitch::detail {
 
-/// Thrown by read_value on a value that does not fit; the loader adds table, column and id.
-struct bad_value {
-  int column;
-  const char* reason;
+/// A value read from a result column that its C++ type cannot represent. A data_error, so
+/// that whoever calls a backend directly can catch it as one; stitch's loader catches it to
+/// throw a data_error that names the table, column and row id instead of the position.
+class bad_value : public data_error {
+ public:
+  /// `reason` follows "column t.c of row id N", e.g. "is NULL but the member is not
+  /// std::optional".
+  bad_value(int column, std::string reason)
+      : data_error("result column " + std::to_string(column) + " " + reason),
+        column(column),
+        reason(std::move(reason)) {}
+
+  int column;          ///< 0-based position in the result row
+  std::string reason;  ///< what is wrong with the value
 };
 
-inline void read_value(backend::statement& s, int c, std::int64_t& out) {
-  if (s.is_null(c)) throw bad_value{c, "is NULL but the member is not std::optional"};
-  out = s.get_int64(c);
+// One read per value: the backend's read() is false for NULL and throws bad_value for a
+// value the type cannot hold.
+inline bool read_field(backend::statement& s, int c, std::int64_t& out) { return s.read(c, out); }
+inline bool read_field(backend::statement& s, int c, double& out) { return s.read(c, out); }
+inline bool read_field(backend::statement& s, int c, bool& out) { return s.read(c, out); }
+inline bool read_field(backend::statement& s, int c, std::string& out) { return s.read(c, out); }
+inline bool read_field(backend::statement& s, int c, std::vector<std::byte>& out) {
+  return s.read(c, out);
 }
-inline void read_value(backend::statement& s, int c, std::int32_t& out) {
-  if (s.is_null(c)) throw bad_value{c, "is NULL but the member is not std::optional"};
-  const std::int64_t v = s.get_int64(c);
+inline bool read_field(backend::statement& s, int c, std::int32_t& out) {
+  std::int64_t v = 0;
+  if (!s.read(c, v)) return false;
   if (v < std::numeric_limits<std::int32_t>::min() || v > std::numeric_limits<std::int32_t>::max())
-    throw bad_value{c, "does not fit in std::int32_t"};
+    throw bad_value(c, "does not fit in std::int32_t");
   out = static_cast<std::int32_t>(v);
-}
-inline void read_value(backend::statement& s, int c, double& out) {
-  if (s.is_null(c)) throw bad_value{c, "is NULL but the member is not std::optional"};
-  out = s.get_double(c);
-}
-inline void read_value(backend::statement& s, int c, bool& out) {
-  if (s.is_null(c)) throw bad_value{c, "is NULL but the member is not std::optional"};
-  out = s.get_bool(c);
-}
-inline void read_value(backend::statement& s, int c, std::string& out) {
-  if (s.is_null(c)) throw bad_value{c, "is NULL but the member is not std::optional"};
-  out.assign(s.get_text(c));
-}
-inline void read_value(backend::statement& s, int c, std::vector<std::byte>& out) {
-  if (s.is_null(c)) throw bad_value{c, "is NULL but the member is not std::optional"};
-  const auto bytes = s.get_blob(c);
-  out.assign(bytes.begin(), bytes.end());
+  return true;
 }
 template <class D>
-void read_value(backend::statement& s, int c, std::chrono::sys_time<D>& out) {
-  if (s.is_null(c)) throw bad_value{c, "is NULL but the member is not std::optional"};
-  out = std::chrono::sys_time<D>(
-      std::chrono::duration_cast<D>(std::chrono::microseconds(s.get_timestamp(c))));
+bool read_field(backend::statement& s, int c, std::chrono::sys_time<D>& out) {
+  std::int64_t micros = 0;
+  if (!s.read_timestamp(c, micros)) return false;
+  const auto t = from_micros<D>(micros);
+  if (!t)
+    throw bad_value(c, "holds a time in year " + std::to_string(year_of(micros)) +
+                           ", which the member's std::chrono::sys_time cannot hold at its "
+                           "precision");
+  out = *t;
+  return true;
+}
+
+/// Reads column c into a member; throws bad_value for NULL unless the member is optional.
+template <class T>
+void read_value(backend::statement& s, int c, T& out) {
+  if (!read_field(s, c, out)) throw bad_value(c, "is NULL but the member is not std::optional");
 }
 template <class T>
 void read_value(backend::statement& s, int c, std::optional<T>& out) {
-  if (s.is_null(c)) {
-    out.reset();
-  } else {
-    read_value(s, c, out.has_value() ? *out : out.emplace());
-  }
+  // Emplacing first keeps it to one read; an empty std::string or vector costs nothing.
+  if (!out) out.emplace();
+  if (!read_field(s, c, *out)) out.reset();
 }
 
 inline void bind_value(backend::statement& s, int i, std::int64_t v) { s.bind_int64(i, v); }
@@ -77,7 +89,7 @@ inline void bind_value(backend::statement& s, int i, const std::vector<std::byte
 }
 template <class D>
 void bind_value(backend::statement& s, int i, const std::chrono::sys_time<D>& v) {
-  s.bind_timestamp(i, std::chrono::floor<std::chrono::microseconds>(v).time_since_epoch().count());
+  s.bind_timestamp(i, timestamp_micros(v));
 }
 template <class T>
 void bind_value(backend::statement& s, int i, const std::optional<T>& v) {
@@ -117,11 +129,14 @@ bool takes_now(const M& member, bool inserting) {
   }
 }
 
+/// "Now" as a timestamp member of type M holds it: floored to M's precision, so that the row
+/// and the object get the same value.
 template <class M>
-void assign_now(M& member, std::int64_t now_micros) {
+column_value_t<M> now_as(std::int64_t now_micros) {
   using time = column_value_t<M>;
-  member = time(std::chrono::duration_cast<typename time::duration>(
-      std::chrono::microseconds(now_micros)));
+  const auto t = from_micros<typename time::duration>(now_micros);
+  if (!t) throw usage_error("the current time does not fit the precision of a timestamp member");
+  return *t;
 }
 
 /// Calls f(aggregate) for each Columns aggregate of C, from the root's down to C's own.
@@ -157,11 +172,14 @@ void bind_members(const C& obj, backend::statement& s, int index, bool inserting
       (
           [&] {
             const auto& member = boost::pfr::get<I>(agg);
-            if (takes_now<timestamp_role<Cols, I>>(member, inserting)) {
-              s.bind_timestamp(index + static_cast<int>(I), now_micros);
-            } else {
-              bind_value(s, index + static_cast<int>(I), member);
+            if constexpr (timestamp_role<Cols, I> != 0) {
+              if (takes_now<timestamp_role<Cols, I>>(member, inserting)) {
+                using member_type = std::remove_cvref_t<decltype(member)>;
+                bind_value(s, index + static_cast<int>(I), now_as<member_type>(now_micros));
+                return;
+              }
             }
+            bind_value(s, index + static_cast<int>(I), member);
           }(),
           ...);
     }(std::make_index_sequence<field_count<Cols>>{});
@@ -169,7 +187,8 @@ void bind_members(const C& obj, backend::statement& s, int index, bool inserting
   });
 }
 
-/// After a successful save: writes "now" into the timestamps bind_members gave it to.
+/// After a successful save: writes into the timestamps bind_members gave "now" to the value
+/// it bound.
 template <class C>
 void apply_timestamps(C& obj, bool inserting, std::int64_t now_micros) {
   for_each_aggregate(obj, [&]<class Cols>(Cols& agg) {
@@ -179,7 +198,7 @@ void apply_timestamps(C& obj, bool inserting, std::int64_t now_micros) {
             if constexpr (timestamp_role<Cols, I> != 0) {
               auto& member = boost::pfr::get<I>(agg);
               if (takes_now<timestamp_role<Cols, I>>(member, inserting))
-                assign_now(member, now_micros);
+                member = now_as<std::remove_cvref_t<decltype(member)>>(now_micros);
             }
           }(),
           ...);

@@ -7,6 +7,7 @@
 #include <memory>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -80,11 +81,6 @@ class lease {
 
   /// Runs the statement (counted once per execution) or moves to its next row.
   inline bool step();
-  /// Ready to bind and run again.
-  void reset() noexcept {
-    statement_->reset();
-    started_ = false;
-  }
 
  private:
   session* session_;
@@ -130,8 +126,11 @@ class session {
     return take(it->second, [&] { return sql; });
   }
 
-  // Transactions: the outermost level is BEGIN/COMMIT, inner levels are savepoints.
+  // Transactions: the outermost level is BEGIN/COMMIT, inner levels are savepoints. Each
+  // level has a process-wide serial, so that an object can tell whether the level that
+  // inserted its row was rolled back later (and its id may since belong to another row).
   void begin(bool for_write) {
+    check_not_aborted();
     if (depth_ == 0) {
       run(for_write ? begin_write_ : begin_read_,
           std::string(sql_dialect().begin_transaction(for_write)));
@@ -139,20 +138,36 @@ class session {
       execute("SAVEPOINT " + savepoint_name(depth_));
     }
     ++depth_;
+    levels_.push_back(next_level_serial());
   }
   void commit() {
     if (depth_ == 0) throw usage_error("commit without an open transaction");
+    check_not_aborted();
     if (depth_ == 1) {
       run(commit_, "COMMIT");
+      released_into_.clear();  // every level of this transaction is durable now
     } else {
       execute("RELEASE SAVEPOINT " + savepoint_name(depth_ - 1));
+      released_into_[levels_.back()] = levels_[levels_.size() - 2];
     }
+    levels_.pop_back();
     --depth_;
   }
   /// Never throws: a failed rollback means the database already rolled back.
   void rollback() noexcept {
     if (depth_ == 0) return;
     --depth_;
+    rolled_back_.insert(levels_.back());
+    levels_.pop_back();
+    if (depth_ == 0) {
+      // Levels released into this transaction are undone with it.
+      for (const auto& [inner, outer] : released_into_) rolled_back_.insert(inner);
+      released_into_.clear();
+    }
+    if (aborted_) {
+      if (depth_ == 0) aborted_ = false;  // the database has no transaction to roll back
+      return;
+    }
     try {
       if (depth_ == 0) {
         run(rollback_, "ROLLBACK");
@@ -164,6 +179,38 @@ class session {
     } catch (...) {  // NOLINT(bugprone-empty-catch): the transaction is gone either way
     }
   }
+
+  /// The serial of the innermost open level; 0 outside a transaction.
+  [[nodiscard]] std::uint64_t current_level() const noexcept {
+    return levels_.empty() ? 0 : levels_.back();
+  }
+  /// True when the level (or one it was released into) has been rolled back.
+  [[nodiscard]] bool rolled_back(std::uint64_t level) const {
+    while (level != 0) {
+      if (rolled_back_.contains(level)) return true;
+      const auto outer = released_into_.find(level);
+      if (outer == released_into_.end()) return false;
+      level = outer->second;
+    }
+    return false;
+  }
+
+  /// Called after a statement failed: SQLite rolls the whole transaction back by itself
+  /// after some errors. From then on the session refuses statements until the transaction
+  /// objects are ended, instead of running them outside any transaction.
+  void note_failure() noexcept {
+    if (depth_ == 0 || aborted_ || connection_->in_transaction()) return;
+    aborted_ = true;
+    for (auto level : levels_) rolled_back_.insert(level);
+    for (const auto& [inner, outer] : released_into_) rolled_back_.insert(inner);
+    released_into_.clear();
+  }
+  void check_not_aborted() const {
+    if (aborted_)
+      throw transaction_aborted(
+          "the database rolled the open transaction back after an earlier error; nothing of it "
+          "was kept: end the transaction (let it go out of scope) and start again");
+  }
   [[nodiscard]] int depth() const noexcept { return depth_; }
 
   [[nodiscard]] std::uint64_t statements_executed() const noexcept { return executed_; }
@@ -171,8 +218,14 @@ class session {
 
   /// Runs SQL without results, counted as one statement.
   void execute(const std::string& sql) {
+    check_not_aborted();
     ++executed_;
-    connection_->execute(sql);
+    try {
+      connection_->execute(sql);
+    } catch (...) {
+      note_failure();
+      throw;
+    }
   }
 
  private:
@@ -215,6 +268,7 @@ class session {
       st->step();
     } catch (...) {
       st->reset();  // a statement left half-run would keep SQLite inside the transaction
+      note_failure();
       throw;
     }
     st->reset();
@@ -226,17 +280,32 @@ class session {
   std::unique_ptr<backend::connection> connection_;
   std::vector<std::unique_ptr<cached>> slots_;
   std::unordered_map<std::string, cached> by_sql_;
+  static std::uint64_t next_level_serial() noexcept {
+    static std::atomic<std::uint64_t> next{1};
+    return next.fetch_add(1, std::memory_order_relaxed);
+  }
+
   std::unique_ptr<backend::statement> begin_write_, begin_read_, commit_, rollback_;
   int depth_ = 0;
+  bool aborted_ = false;
+  std::vector<std::uint64_t> levels_;                              // serial per open level
+  std::unordered_map<std::uint64_t, std::uint64_t> released_into_;  // committed savepoints
+  std::unordered_set<std::uint64_t> rolled_back_;
   std::uint64_t executed_ = 0;
 };
 
 inline bool lease::step() {
   if (!started_) {
+    session_->check_not_aborted();
     started_ = true;
     session_->count_execution();
   }
-  return statement_->step();
+  try {
+    return statement_->step();
+  } catch (...) {
+    session_->note_failure();
+    throw;
+  }
 }
 
 /// Keeps a write atomic: opens a transaction when none is open, a savepoint inside an open

@@ -41,7 +41,6 @@ class sql_builder {
     return *this;
   }
   [[nodiscard]] const dialect& sql_dialect() const noexcept { return dialect_; }
-  [[nodiscard]] int param_count() const noexcept { return params_; }
   [[nodiscard]] std::string str() && { return std::move(out_); }
 
  private:

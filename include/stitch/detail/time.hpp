@@ -3,9 +3,17 @@
 
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
+#include <limits>
 #include <optional>
+#include <ratio>
+#include <string>
 #include <string_view>
+#include <type_traits>
+#include <utility>
+
+#include "../errors.hpp"
 
 namespace stitch::detail {
 
@@ -41,13 +49,35 @@ constexpr unsigned days_in_month(std::int64_t y, unsigned m) {
   return m == 2 && leap ? 29 : days[m - 1];
 }
 
-/// Writes exactly timestamp_length characters for a year in [0, 9999].
+inline constexpr std::int64_t micros_per_day = 86'400'000'000;
+
+/// The first and last microsecond the text format holds: years 0000 to 9999.
+inline constexpr std::int64_t min_timestamp = days_from_civil(0, 1, 1) * micros_per_day;
+inline constexpr std::int64_t max_timestamp = days_from_civil(10000, 1, 1) * micros_per_day - 1;
+
+/// The calendar year of a time (any year, for messages).
+constexpr std::int64_t year_of(std::int64_t micros) {
+  std::int64_t days = micros / micros_per_day;
+  if (micros % micros_per_day < 0) --days;
+  std::int64_t y = 0;
+  unsigned m = 0;
+  unsigned d = 0;
+  civil_from_days(days, y, m, d);
+  return y;
+}
+
+/// Writes exactly timestamp_length characters. Throws usage_error, naming the value, for a
+/// time outside years 0000 to 9999, which four year digits cannot hold.
 inline void format_timestamp(std::int64_t micros, char* out) {
-  constexpr std::int64_t per_day = 86'400'000'000;
-  std::int64_t days = micros / per_day;
-  std::int64_t rem = micros % per_day;
+  if (micros < min_timestamp || micros > max_timestamp)
+    throw usage_error("the timestamp " + std::to_string(micros) +
+                      " microseconds since 1970-01-01 UTC (year " +
+                      std::to_string(year_of(micros)) +
+                      ") is outside years 0000 to 9999, which is all a database timestamp holds");
+  std::int64_t days = micros / micros_per_day;
+  std::int64_t rem = micros % micros_per_day;
   if (rem < 0) {
-    rem += per_day;
+    rem += micros_per_day;
     --days;
   }
   std::int64_t y = 0;
@@ -75,6 +105,73 @@ inline void format_timestamp(std::int64_t micros, char* out) {
   put(secs % 60, 2);
   *out++ = '.';
   put(rem % 1'000'000, 6);
+}
+
+/// floor(value * Num / Den) without overflow; nullopt when the result does not fit.
+template <std::intmax_t Num, std::intmax_t Den>
+constexpr std::optional<std::int64_t> scale_floor(std::int64_t value) {
+  static_assert(Num > 0 && Den > 0 && Den - 1 <= std::numeric_limits<std::int64_t>::max() / Num,
+                "[stitch] a std::chrono::sys_time period this far from microseconds is not "
+                "supported: use std::chrono::sys_time<std::chrono::microseconds>");
+  constexpr std::int64_t max = std::numeric_limits<std::int64_t>::max();
+  constexpr std::int64_t min = std::numeric_limits<std::int64_t>::min();
+  std::int64_t whole = value / Den;
+  std::int64_t rem = value % Den;
+  if (rem < 0) {
+    rem += Den;
+    --whole;
+  }
+  if (whole > max / Num || whole < min / Num) return std::nullopt;
+  whole *= Num;
+  const std::int64_t part = rem * Num / Den;  // in [0, Num)
+  if (whole > max - part) return std::nullopt;
+  return whole + part;
+}
+
+/// The time as microseconds since the epoch, floored; nullopt when they overflow int64.
+template <class D>
+std::optional<std::int64_t> to_micros(std::chrono::sys_time<D> t) {
+  using rep = typename D::rep;
+  const rep count = t.time_since_epoch().count();
+  if constexpr (std::chrono::treat_as_floating_point_v<rep>) {
+    const long double micros = std::floor(
+        std::chrono::duration<long double, std::micro>(t.time_since_epoch()).count());
+    // 2^63 is exact in long double; every finite value below it converts.
+    if (!(micros >= -0x1p63L && micros < 0x1p63L)) return std::nullopt;
+    return static_cast<std::int64_t>(micros);
+  } else {
+    if (!std::in_range<std::int64_t>(count)) return std::nullopt;
+    using ratio = std::ratio_divide<typename D::period, std::micro>;
+    return scale_floor<ratio::num, ratio::den>(static_cast<std::int64_t>(count));
+  }
+}
+
+/// The time of sys_time<D> at or before `micros` (std::chrono::floor); nullopt when D
+/// cannot hold it (nanoseconds in int64 end in 2262).
+template <class D>
+std::optional<std::chrono::sys_time<D>> from_micros(std::int64_t micros) {
+  using rep = typename D::rep;
+  if constexpr (std::chrono::treat_as_floating_point_v<rep>) {
+    return std::chrono::sys_time<D>(
+        std::chrono::duration_cast<D>(std::chrono::microseconds(micros)));
+  } else {
+    using ratio = std::ratio_divide<std::micro, typename D::period>;
+    const auto ticks = scale_floor<ratio::num, ratio::den>(micros);
+    if (!ticks || !std::in_range<rep>(*ticks)) return std::nullopt;
+    return std::chrono::sys_time<D>(D(static_cast<rep>(*ticks)));
+  }
+}
+
+/// The microseconds to bind for `t`, floored. Throws usage_error, naming the value, when
+/// they overflow (a sys_time<seconds> far outside years 0000 to 9999).
+template <class D>
+std::int64_t timestamp_micros(std::chrono::sys_time<D> t) {
+  if (const auto micros = to_micros(t)) return *micros;
+  using period = typename D::period;
+  throw usage_error("the timestamp " + std::to_string(t.time_since_epoch().count()) + " * " +
+                    std::to_string(period::num) + "/" + std::to_string(period::den) +
+                    " seconds since 1970-01-01 UTC is outside years 0000 to 9999, which is all "
+                    "a database timestamp holds");
 }
 
 /// Parses "YYYY-MM-DD[ T]HH:MM:SS[.f{1,9}][Z|+00|+00:00]" or "YYYY-MM-DD" as UTC

@@ -31,13 +31,6 @@ inline constexpr std::size_t index_of_v = index_of<T, List>::value;
 template <class T, class List>
 inline constexpr bool contains_v = index_of_v<T, List> < List::size;
 
-template <class List, class T>
-struct push_back;
-template <class... Ts, class T>
-struct push_back<type_list<Ts...>, T> {
-  using type = type_list<Ts..., T>;
-};
-
 /// Calls f.template operator()<T, I>() for each T at position I of List.
 template <class... Ts, class F>
 constexpr void for_each_type(type_list<Ts...>, F&& f) {
