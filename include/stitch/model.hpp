@@ -48,6 +48,16 @@ consteval bool no_reserved_names() {
   return true;
 }
 
+/// Checks a Columns aggregate once: reflectable, storable members, no reserved names.
+template <class Columns>
+consteval bool check_columns_type() {
+  const bool valid = columns_are_valid<Columns>();
+  static_assert(no_reserved_names<Columns>(),
+                "[stitch] a Columns aggregate may not declare `id` or `type`: stitch::record "
+                "holds the primary key and the hierarchy writes the discriminator");
+  return valid && no_reserved_names<Columns>();
+}
+
 /// Runs a check whose own static_assert reports the problem; always true, so that the
 /// caller's static_assert adds no second, bare message.
 consteval bool reported(bool /*check*/) { return true; }
@@ -90,10 +100,7 @@ class record {
 /// FieldColumns> {...};`. Columns is an aggregate whose members are the table's columns.
 template <class Self, class Columns>
 class model : public record, public Columns {
-  static_assert(detail::reported(detail::columns_are_valid<Columns>()));
-  static_assert(detail::no_reserved_names<Columns>(),
-                "[stitch] a Columns aggregate may not declare `id` or `type`: stitch::record "
-                "holds the primary key and the hierarchy writes the discriminator");
+  static_assert(detail::reported(detail::check_columns_type<Columns>()));
 
  public:
   using stitch_self = Self;
@@ -128,10 +135,7 @@ class subclass : public detail::model_parent<Parent>, public Columns {
   static_assert(std::is_base_of_v<record, Parent>,
                 "[stitch] the Parent of stitch::subclass<Self, Parent, Columns> must be a "
                 "stitch::model or stitch::subclass");
-  static_assert(detail::reported(detail::columns_are_valid<Columns>()));
-  static_assert(detail::no_reserved_names<Columns>(),
-                "[stitch] a Columns aggregate may not declare `id` or `type`: stitch::record "
-                "holds the primary key and the hierarchy writes the discriminator");
+  static_assert(detail::reported(detail::check_columns_type<Columns>()));
 
  public:
   using stitch_self = Self;

@@ -17,6 +17,19 @@ Tag tag(std::string name) {
   t.name = std::move(name);
   return t;
 }
+
+// Saves `t` in a transaction that is rolled back, then saves another tag, which may take
+// the id the rolled-back insert had.
+Tag save_rolled_back_then_other(stitch::database& db, Tag& t) {
+  {
+    auto tx = db.transaction();
+    db.save(t);
+    REQUIRE(t.persisted());
+  }
+  Tag other = tag("other");
+  db.save(other);
+  return other;
+}
 }  // namespace
 
 TEST_CASE("an object whose insert was rolled back is inserted again, never over another row",
@@ -24,13 +37,7 @@ TEST_CASE("an object whose insert was rolled back is inserted again, never over 
   stitch::test::test_database db;
   db->create_schema<Tag>();
   Tag lost = tag("lost");
-  {
-    auto tx = db->transaction();
-    db->save(lost);
-    REQUIRE(lost.persisted());
-  }  // rolled back: the row is gone and its id may be handed out again
-  Tag other = tag("other");
-  db->save(other);
+  const Tag other = save_rolled_back_then_other(*db, lost);
 
   lost.name = "found again";
   db->save(lost);  // an insert with a new id, not an update of `other`
@@ -45,12 +52,7 @@ TEST_CASE("reload and destroy of an object whose insert was rolled back find no 
   stitch::test::test_database db;
   db->create_schema<Tag>();
   Tag lost = tag("lost");
-  {
-    auto tx = db->transaction();
-    db->save(lost);
-  }
-  Tag other = tag("other");
-  db->save(other);
+  save_rolled_back_then_other(*db, lost);
   CHECK_THROWS_AS(db->reload(lost), stitch::record_not_found);
   CHECK(lost.name == "lost");
   CHECK_FALSE(db->destroy(lost));
