@@ -67,4 +67,19 @@ int main() {
   const Reading loaded = db.find<Reading>(reading.id);
   fmt::print("loaded: station {}, {} {}, measured at noon: {}, note: {}\n", loaded.station,
              loaded.value, loaded.unit, loaded.measured_at == noon, loaded.note.value_or("(null)"));
+
+  // A timestamp column compares with a std::chrono::sys_time of any precision.
+  const auto created_by_now = stitch::col<&Reading::created_at> <= system_clock::now();
+  fmt::print("created by now: {}\n", db.all<Reading>().where(created_by_now).count());
+
+  // Reads are strict: a value the member cannot hold exactly is a data_error that names the
+  // column and the row. The text 't' and 'f' that Rails before 6.0 wrote loads as a bool.
+  db.execute(R"(UPDATE "sensor_readings" SET "valid" = 'f')");
+  fmt::print("valid: {}\n", db.find<Reading>(reading.id).valid);
+  db.execute(R"(UPDATE "sensor_readings" SET "station" = 'seven')");
+  try {
+    (void)db.find<Reading>(reading.id);
+  } catch (const stitch::data_error& e) {
+    fmt::print("{}\n", e.what());
+  }
 }

@@ -1,5 +1,5 @@
-// Transactions: what save and save_all run, nested savepoints, explicit rollback, what a
-// rollback does not undo, and write transactions.
+// Transactions: what save and save_all run, nested savepoints, explicit rollback, objects
+// after a rollback, a transaction SQLite aborts, and write transactions.
 #include <stitch/sqlite.hpp>
 #include <stitch/stitch.hpp>
 
@@ -88,6 +88,52 @@ int main() {
   db.save(lost);  // an INSERT again
   fmt::print("saved again: {} is in the table: {}\n", lost.code,
              db.all<Code>().where(stitch::col<&Code::code> == "LOST").count());
+
+  // The id of an undone insert is free again, and the next row may take it. reload and
+  // destroy of the object leave that row alone.
+  Code draft = make("DRAFT", "Never committed");
+  {
+    auto tx = db.transaction();
+    db.save(draft);
+  }
+  Code next = make("NEXT", "Committed");
+  db.save(next);  // takes the id draft had
+  fmt::print("draft id {}, next id {}, draft persisted() still {}\n", draft.id, next.id,
+             draft.persisted());
+  try {
+    db.reload(draft);
+  } catch (const stitch::record_not_found& e) {
+    fmt::print("{}\n", e.what());
+  }
+  const bool destroyed = db.destroy(draft);
+  fmt::print("destroy(draft): {}, NEXT still there: {}\n", destroyed,
+             db.find_optional<Code>(next.id).has_value());
+
+  // After some errors SQLite rolls the whole transaction back by itself (here a trigger's
+  // RAISE(ROLLBACK)). Every later statement of the transaction, and commit(), then throws
+  // stitch::transaction_aborted, rather than run outside any transaction.
+  db.execute(R"(CREATE TRIGGER "no_drills" BEFORE INSERT ON "codes" WHEN NEW."code" = 'DRILL'
+                BEGIN SELECT RAISE(ROLLBACK, 'drills are not logged'); END)");
+  Code medic = make("MED", "Medic");
+  Code drill = make("DRILL", "Drill");
+  {
+    auto tx = db.transaction(stitch::intent::write);
+    db.save(medic);
+    try {
+      db.save(drill);
+    } catch (const stitch::constraint_violation& e) {
+      fmt::print("{}\n", e.what());
+    }
+    try {
+      tx.commit();
+    } catch (const stitch::transaction_aborted& e) {
+      fmt::print("{}\n", e.what());
+    }
+  }
+  // With the transaction object ended, statements run again; medic's insert was undone with
+  // the transaction, so it is inserted again.
+  db.save(medic);
+  fmt::print("MED rows: {}\n", db.all<Code>().where(stitch::col<&Code::code> == "MED").count());
 
   // A write transaction takes SQLite's write lock at BEGIN (BEGIN IMMEDIATE): a second writer
   // waits at its own BEGIN, up to its busy timeout, instead of failing halfway through.

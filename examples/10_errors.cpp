@@ -7,6 +7,7 @@
 #include <fstream>
 #include <functional>
 #include <string>
+#include <vector>
 
 struct NoteColumns {
   std::string body;
@@ -69,6 +70,13 @@ int main() {
   report([&] { (void)db.all<Note>().where("prio > ?", 1).count(); });
   // Double quotes name a column, never a string: SQLite's fallback is turned off.
   report([&] { (void)db.all<Note>().where(R"("body" = "urgent")").count(); });
+  // A fragment is part of one statement: SQL that adds a second statement is refused.
+  report([&] { (void)db.all<Note>().where(R"("priority" > 0; DELETE FROM "notes")").count(); });
+  // save_all of one new object twice would insert it twice.
+  Note fresh;
+  fresh.body = "fresh";
+  std::vector<Note*> twice{&fresh, &fresh};
+  report([&] { db.save_all(twice); });
 
   // A read-only connection.
   auto reader = stitch::sqlite::open("notes.sqlite3", {.read_only = true});

@@ -214,6 +214,8 @@ class database {
         st->bind_int64(1, obj.id);
         st.step();
         deleted = st->affected_rows() > 0;
+      } else if (obj.persisted()) {
+        obj.id = 0;  // its insert was rolled back: the id may belong to another row now
       }
       detail::record_access::set_persisted(obj, false);
     }

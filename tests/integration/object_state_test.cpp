@@ -56,7 +56,10 @@ TEST_CASE("reload and destroy of an object whose insert was rolled back find no 
   CHECK_THROWS_AS(db->reload(lost), stitch::record_not_found);
   CHECK(lost.name == "lost");
   CHECK_FALSE(db->destroy(lost));
+  CHECK(lost.id == 0);  // its old id belongs to `other` now
   CHECK(db->all<Tag>().count() == 1);
+  db->save(lost);
+  CHECK(db->all<Tag>().count() == 2);
 }
 
 TEST_CASE("an insert inside a rolled-back savepoint is undone even when the outer commits",

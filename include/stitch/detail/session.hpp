@@ -208,8 +208,9 @@ class session {
   void check_not_aborted() const {
     if (aborted_)
       throw transaction_aborted(
-          "the database rolled the open transaction back after an earlier error; nothing of it "
-          "was kept: end the transaction (let it go out of scope) and start again");
+          "the database (" + connection_->describe() +
+          ") rolled the open transaction back after an earlier error; nothing of it was kept: "
+          "end the transaction (let it go out of scope) and start again");
   }
   [[nodiscard]] int depth() const noexcept { return depth_; }
 
