@@ -114,10 +114,10 @@ class database {
   void save_all(R&& objects) {
     using reference = std::ranges::range_reference_t<R>;
     using element = std::remove_cvref_t<decltype(detail::deref(std::declval<reference>()))>;
-    static_assert(!model_class<std::remove_cvref_t<reference>> ||
-                      std::is_lvalue_reference_v<reference>,
-                  "[stitch] save_all needs a range of objects it can write ids back into (a "
-                  "container, or a view of references or pointers), not of temporaries");
+    static_assert(
+        !model_class<std::remove_cvref_t<reference>> || std::is_lvalue_reference_v<reference>,
+        "[stitch] save_all needs a range of objects it can write ids back into (a "
+        "container, or a view of references or pointers), not of temporaries");
     if constexpr (detail::check_model<element>()) {
       struct undo {
         record* obj;
@@ -147,8 +147,7 @@ class database {
               throw usage_error("save_all was given the same new " +
                                 std::string(detail::class_name<C>) + " object twice");
             const bool inserting = !has_row(o);
-            undo_log.push_back(
-                {&o, o.id, o.persisted(), detail::record_access::inserted_in(o)});
+            undo_log.push_back({&o, o.id, o.persisted(), detail::record_access::inserted_in(o)});
             const auto id = write(o, inserting, inserting && o.persisted() ? 0 : o.id, now);
             finish(o, id, inserting, s.current_level());
             stamps.push_back({&o, inserting, [](record& r, bool ins, std::int64_t t) {
@@ -234,9 +233,8 @@ class database {
         if (!st.step()) throw record_not_found(detail::class_name<C>, plan.table->name, o.id);
         C fresh;
         detail::read_row_into(plan, *st, fresh);
-        detail::for_each_aggregate(o, [&]<class Cols>(Cols& columns) {
-          columns = std::move(static_cast<Cols&>(fresh));
-        });
+        detail::for_each_aggregate(
+            o, [&]<class Cols>(Cols& columns) { columns = std::move(static_cast<Cols&>(fresh)); });
         detail::record_access::set_persisted(o, true);
       });
     }
@@ -280,9 +278,8 @@ class database {
       const bool row = st.step();
       const std::string quoted = "query_value: \"" + text + "\" ";
       if (st->column_count() != 1)
-        throw usage_error(quoted + "returns " + std::to_string(st->column_count()) +
-                              " columns, not one",
-                          text);
+        throw usage_error(
+            quoted + "returns " + std::to_string(st->column_count()) + " columns, not one", text);
       if (!row) throw usage_error(quoted + "returned no row", text);
       try {
         detail::read_value(*st, 0, value);
@@ -299,9 +296,7 @@ class database {
 
   /// Statements run on this connection so far; subtract two readings to count a piece of
   /// work's statements.
-  [[nodiscard]] std::uint64_t statements_executed() const {
-    return live().statements_executed();
-  }
+  [[nodiscard]] std::uint64_t statements_executed() const { return live().statements_executed(); }
 
   [[nodiscard]] const dialect& sql_dialect() const { return live().sql_dialect(); }
   /// Where the connection points ("sqlite:file.db"), for messages.
@@ -331,10 +326,12 @@ class database {
     const auto& d = sql_dialect();
     if (inserting) {
       const bool with_id = id != 0;
-      auto st = with_id ? live().acquire(detail::statement_slot<detail::insert_key<C, true>>(),
-                                            [&] { return detail::insert_sql(d, t, cls, true); }, t)
-                        : live().acquire(detail::statement_slot<detail::insert_key<C, false>>(),
-                                            [&] { return detail::insert_sql(d, t, cls, false); }, t);
+      auto st = with_id ? live().acquire(
+                              detail::statement_slot<detail::insert_key<C, true>>(),
+                              [&] { return detail::insert_sql(d, t, cls, true); }, t)
+                        : live().acquire(
+                              detail::statement_slot<detail::insert_key<C, false>>(),
+                              [&] { return detail::insert_sql(d, t, cls, false); }, t);
       int index = 1;
       if (with_id) st->bind_int64(index++, id);
       if (t.has_type) st->bind_text(index++, t.classes[cls].type_name);
@@ -343,8 +340,9 @@ class database {
       if (d.returns_inserted_id() && row) return st->get_int64(0);
       return with_id ? id : live().connection().last_insert_id();
     }
-    auto st = live().acquire(detail::statement_slot<detail::update_key<C>>(),
-                                [&] { return detail::update_sql(d, t, cls); }, t);
+    auto st = live().acquire(
+        detail::statement_slot<detail::update_key<C>>(),
+        [&] { return detail::update_sql(d, t, cls); }, t);
     detail::bind_members(o, *st, 1, false, now);
     st->bind_int64(static_cast<int>(detail::member_count<C>()) + 1, o.id);
     st.step();
@@ -368,8 +366,9 @@ class database {
   template <class T>
   detail::lease find_statement(std::int64_t id) {
     const auto& plan = detail::plan_of<T>();
-    auto st = live().acquire(detail::statement_slot<detail::find_key<T>>(),
-                             [&] { return detail::find_sql(sql_dialect(), plan); }, *plan.table);
+    auto st = live().acquire(
+        detail::statement_slot<detail::find_key<T>>(),
+        [&] { return detail::find_sql(sql_dialect(), plan); }, *plan.table);
     st->bind_int64(1, id);
     if (detail::filters_type(plan)) detail::bind_type_names(*st, plan, 2);
     return st;

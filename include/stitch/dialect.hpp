@@ -28,9 +28,7 @@ class dialect {
   [[nodiscard]] virtual std::string_view id_column() const noexcept = 0;
 
   /// The type of the `type` discriminator column.
-  [[nodiscard]] virtual std::string_view discriminator_type() const noexcept {
-    return "varchar";
-  }
+  [[nodiscard]] virtual std::string_view discriminator_type() const noexcept { return "varchar"; }
 
   /// True when INSERT ... RETURNING "id" reports the new id (else the connection does).
   [[nodiscard]] virtual bool returns_inserted_id() const noexcept = 0;
@@ -60,12 +58,18 @@ class sqlite_dialect final : public dialect {
   [[nodiscard]] std::string_view column_type(column_kind kind) const noexcept override {
     switch (kind) {
       case column_kind::integer:
-      case column_kind::big_integer: return "integer";
-      case column_kind::real: return "float";
-      case column_kind::boolean: return "boolean";
-      case column_kind::text: return "varchar";
-      case column_kind::blob: return "blob";
-      case column_kind::timestamp: return "datetime(6)";
+      case column_kind::big_integer:
+        return "integer";
+      case column_kind::real:
+        return "float";
+      case column_kind::boolean:
+        return "boolean";
+      case column_kind::text:
+        return "varchar";
+      case column_kind::blob:
+        return "blob";
+      case column_kind::timestamp:
+        return "datetime(6)";
     }
     return "blob";
   }

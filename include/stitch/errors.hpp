@@ -40,15 +40,15 @@ class error : public std::runtime_error {
 };
 
 // NOLINTBEGIN(bugprone-macro-parentheses): the arguments are a class name and a base
-#define STITCH_DEFINE_ERROR(name, base, id_text)                                     \
-  class name : public base {                                                         \
-   public:                                                                           \
-    explicit name(const std::string& message, std::string sql = {})                  \
-        : base(id_text, message, std::move(sql)) {}                                  \
-                                                                                     \
-   protected:                                                                        \
-    name(std::string_view id, const std::string& message, std::string sql)           \
-        : base(id, message, std::move(sql)) {}                                       \
+#define STITCH_DEFINE_ERROR(name, base, id_text)                           \
+  class name : public base {                                               \
+   public:                                                                 \
+    explicit name(const std::string& message, std::string sql = {})        \
+        : base(id_text, message, std::move(sql)) {}                        \
+                                                                           \
+   protected:                                                              \
+    name(std::string_view id, const std::string& message, std::string sql) \
+        : base(id, message, std::move(sql)) {}                             \
   }
 
 /// A mistake in the calling code found at run time (wrong argument count, a class missing

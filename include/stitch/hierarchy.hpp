@@ -44,14 +44,16 @@ struct single_table {
 namespace detail {
 
 template <class Root>
-concept has_hierarchy = requires { typename hierarchy<Root>::stitch_layout; };
+concept has_hierarchy = requires {
+  typename hierarchy<Root>::stitch_layout;
+};
 
 template <class Root>
 struct classes_of {
   using type = type_list<Root>;
 };
 template <class Root>
-  requires has_hierarchy<Root>
+requires has_hierarchy<Root>
 struct classes_of<Root> {
   using type = typename hierarchy<Root>::stitch_classes;
 };
@@ -65,12 +67,12 @@ struct hierarchy_checks<Root, type_list<Cs...>> {
       (std::is_same_v<typename model_traits<Cs>::root, Root> && ...);
   static constexpr bool parents_listed =
       ((std::is_void_v<typename model_traits<Cs>::parent> ||
-        contains_v<typename model_traits<Cs>::parent, type_list<Cs...>>) &&
-       ...);
-  static constexpr bool root_first = std::is_same_v<
-      Root, std::tuple_element_t<0, std::tuple<Cs...>>>;
+        contains_v<typename model_traits<Cs>::parent, type_list<Cs...>>)&&...);
+  static constexpr bool root_first =
+      std::is_same_v<Root, std::tuple_element_t<0, std::tuple<Cs...>>>;
   static constexpr bool unique = [] {
-    constexpr std::array<std::size_t, sizeof...(Cs)> position = {index_of_v<Cs, type_list<Cs...>>...};
+    constexpr std::array<std::size_t, sizeof...(Cs)> position = {
+        index_of_v<Cs, type_list<Cs...>>...};
     for (std::size_t i = 0; i < sizeof...(Cs); ++i)
       if (position[i] != i) return false;
     return true;
@@ -96,9 +98,9 @@ consteval bool hierarchy_is_valid() {
     static_assert(!checks::root_first || !checks::roots_match || checks::parents_listed,
                   "[stitch] a class listed in stitch::hierarchy<Root> has a parent that is not "
                   "listed: list every class between the root and the leaves");
-    static_assert(!checks::root_first || !checks::roots_match || !checks::parents_listed ||
-                      checks::unique,
-                  "[stitch] a class is listed twice in stitch::hierarchy<Root>");
+    static_assert(
+        !checks::root_first || !checks::roots_match || !checks::parents_listed || checks::unique,
+        "[stitch] a class is listed twice in stitch::hierarchy<Root>");
     return checks::all_models && checks::root_first && checks::roots_match &&
            checks::parents_listed && checks::unique;
   }

@@ -18,8 +18,8 @@ struct record_access;
 
 template <class Columns, std::size_t... I>
 consteval bool check_columns(std::index_sequence<I...>) {
-  using fields = type_list<std::remove_cvref_t<decltype(boost::pfr::get<I>(
-      std::declval<Columns&>()))>...>;
+  using fields =
+      type_list<std::remove_cvref_t<decltype(boost::pfr::get<I>(std::declval<Columns&>()))>...>;
   bool ok = true;
   for_each_type(fields{}, [&]<class F, std::size_t>() {
     if (ok && !is_column_type_v<F>) ok = report_unsupported_column<F>();
@@ -127,7 +127,8 @@ class placeholder_model : public record, public placeholder_columns {
   [[nodiscard]] std::string_view type_name() const noexcept override { return {}; }
 };
 template <class Parent>
-using model_parent = std::conditional_t<std::is_base_of_v<record, Parent>, Parent, placeholder_model>;
+using model_parent =
+    std::conditional_t<std::is_base_of_v<record, Parent>, Parent, placeholder_model>;
 }  // namespace detail
 
 template <class Self, class Parent, class Columns>
@@ -184,10 +185,10 @@ struct model_traits {
   using parent = void;
 };
 template <class C>
-  requires requires {
-    typename C::stitch_root;
-    typename C::stitch_parent;
-  }
+requires requires {
+  typename C::stitch_root;
+  typename C::stitch_parent;
+}
 struct model_traits<C> {
   using root = typename C::stitch_root;
   using parent = typename C::stitch_parent;
@@ -199,9 +200,9 @@ struct lineage;
 template <class T, class... Tail>
 struct lineage<T, type_list<Tail...>> {
   using parent = typename model_traits<T>::parent;
-  using type = typename std::conditional_t<std::is_void_v<parent>,
-                                           std::type_identity<type_list<T, Tail...>>,
-                                           lineage<parent, type_list<T, Tail...>>>::type;
+  using type =
+      typename std::conditional_t<std::is_void_v<parent>, std::type_identity<type_list<T, Tail...>>,
+                                  lineage<parent, type_list<T, Tail...>>>::type;
 };
 template <class... Tail>
 struct lineage<void, type_list<Tail...>> {

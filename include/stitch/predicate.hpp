@@ -54,7 +54,7 @@ param make_param(const V& v) {
     return nullptr;
   } else if constexpr (optional_traits<V>::is_optional) {
     return v ? make_param(*v) : param(nullptr);
-  } else if constexpr (std::is_same_v<V, bool>) {
+  } else if constexpr (std::is_same_v<V, bool>) {  // NOLINT(bugprone-branch-clone)
     return v;
   } else if constexpr (std::is_integral_v<V>) {
     if constexpr (std::is_unsigned_v<V> && sizeof(V) >= sizeof(std::int64_t)) {
@@ -102,7 +102,9 @@ struct predicate_data {
       pieces.push_back({sql_piece::kind::text, std::string(s)});
     }
   }
-  void column(std::string_view name) { pieces.push_back({sql_piece::kind::column, std::string(name)}); }
+  void column(std::string_view name) {
+    pieces.push_back({sql_piece::kind::column, std::string(name)});
+  }
   void value(param p) {
     pieces.push_back({sql_piece::kind::param, {}});
     params.push_back(std::move(p));
@@ -137,8 +139,9 @@ predicate_data raw_fragment(std::string_view sql, Args&&... args) {
     } else if (c == '?') {
       out.text(sql.substr(start, i - start));
       if (next >= values.size())
-        throw usage_error("the SQL fragment \"" + std::string(sql) + "\" has more ? placeholders than the " +
-                          std::to_string(values.size()) + " values given");
+        throw usage_error("the SQL fragment \"" + std::string(sql) +
+                          "\" has more ? placeholders than the " + std::to_string(values.size()) +
+                          " values given");
       out.value(std::move(values[next++]));
       start = i + 1;
     }
@@ -146,7 +149,8 @@ predicate_data raw_fragment(std::string_view sql, Args&&... args) {
   out.text(sql.substr(start));
   if (next != values.size())
     throw usage_error("the SQL fragment \"" + std::string(sql) + "\" has " + std::to_string(next) +
-                      " ? placeholders but " + std::to_string(values.size()) + " values were given");
+                      " ? placeholders but " + std::to_string(values.size()) +
+                      " values were given");
   return out;
 }
 
@@ -160,11 +164,13 @@ class predicate {
   [[nodiscard]] const detail::predicate_data& data() const noexcept { return data_; }
 
   template <class... Others>
-  friend predicate<Owners..., Others...> operator&&(const predicate& a, const predicate<Others...>& b) {
+  friend predicate<Owners..., Others...> operator&&(const predicate& a,
+                                                    const predicate<Others...>& b) {
     return predicate<Owners..., Others...>(combine(a.data(), " AND ", b.data()));
   }
   template <class... Others>
-  friend predicate<Owners..., Others...> operator||(const predicate& a, const predicate<Others...>& b) {
+  friend predicate<Owners..., Others...> operator||(const predicate& a,
+                                                    const predicate<Others...>& b) {
     return predicate<Owners..., Others...>(combine(a.data(), " OR ", b.data()));
   }
   friend predicate operator!(const predicate& a) {
@@ -216,7 +222,7 @@ struct column_info {
   static constexpr std::string_view name = "id";
 };
 template <class M, class C, M C::*Ptr>
-  requires std::is_member_object_pointer_v<decltype(Ptr)>
+requires std::is_member_object_pointer_v<decltype(Ptr)>
 struct column_info<Ptr> {
   using member_type = M;
   using owner = C;
@@ -242,8 +248,9 @@ struct column_ref {
                 "[stitch] stitch::col<...> takes a pointer to a column member, e.g. "
                 "stitch::col<&DataSource::name>");
   using info = detail::column_info<Ptr>;
-  static_assert(info::valid,
-                "[stitch] stitch::col<&X::m> needs a member of a Columns aggregate (or &Model::id)");
+  static_assert(
+      info::valid,
+      "[stitch] stitch::col<&X::m> needs a member of a Columns aggregate (or &Model::id)");
   using member_type = typename info::member_type;
   using value_type = column_value_t<member_type>;
   using owner = typename info::owner;
@@ -349,7 +356,8 @@ struct column_ref {
                     "numeric columns with numbers, text with text, bool with bool, timestamps "
                     "with std::chrono::sys_time, bytes with std::vector<std::byte>");
       return nullptr;
-    } else if constexpr (std::is_arithmetic_v<value_type> || std::is_same_v<value_type, std::string> ||
+    } else if constexpr (std::is_arithmetic_v<value_type> ||
+                         std::is_same_v<value_type, std::string> ||
                          detail::is_sys_time_v<value_type>) {
       if constexpr (std::is_pointer_v<V>) {
         if (v == nullptr)

@@ -3,8 +3,8 @@
 /// stitch::query<T>: a lazily run SELECT over T's table, built with where/order_by/limit and
 /// read by iteration (one row at a time), to_vector, first, count, exists or pluck.
 
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -42,7 +42,8 @@ inline constexpr bool owned_by_any = [] {
   } else {
     bool found = false;
     for_each_type(List{}, [&]<class C, std::size_t>() {
-      if constexpr (std::is_same_v<typename C::stitch_columns, Owner>) found = found || Pred<C>::value;
+      if constexpr (std::is_same_v<typename C::stitch_columns, Owner>)
+        found = found || Pred<C>::value;
     });
     return found;
   }
@@ -67,9 +68,9 @@ inline constexpr bool owner_in_lineage = owned_by_any<Owner, lineage_t<T>, alway
 
 /// What pluck of column Ptr on a query of T yields per row.
 template <class T, auto Ptr>
-using plucked = std::conditional_t<
-    owner_in_lineage<T, typename column_ref<Ptr>::owner>, typename column_ref<Ptr>::member_type,
-    std::optional<typename column_ref<Ptr>::value_type>>;
+using plucked = std::conditional_t<owner_in_lineage<T, typename column_ref<Ptr>::owner>,
+                                   typename column_ref<Ptr>::member_type,
+                                   std::optional<typename column_ref<Ptr>::value_type>>;
 
 template <class T, class... Owners>
 consteval bool check_owners() {
@@ -115,7 +116,9 @@ struct query_state {
   void render_into(sql_builder& b, const dialect& d, const load_plan& plan, shape what,
                    std::string_view column) const {
     switch (what) {
-      case shape::rows: select_from(b, plan); break;
+      case shape::rows:
+        select_from(b, plan);
+        break;
       case shape::count:
         b << "SELECT COUNT(*) FROM ";
         b.name(plan.table->name);
@@ -221,7 +224,8 @@ class query {
   /// Orders by a column: order_by(col<&X::name>) or order_by(col<&X::name>.desc()).
   template <class Owner>
   query& order_by(ordering<Owner> o) & {
-    if constexpr (detail::check_owners<T, Owner>()) state_.order.push_back({o.column, o.descending});
+    if constexpr (detail::check_owners<T, Owner>())
+      state_.order.push_back({o.column, o.descending});
     return *this;
   }
   template <class Owner>
@@ -306,9 +310,7 @@ class query {
   }
 
   /// The SELECT this query runs, in the dialect of its database.
-  [[nodiscard]] std::string to_sql() const {
-    return to_sql(connected().sql_dialect());
-  }
+  [[nodiscard]] std::string to_sql() const { return to_sql(connected().sql_dialect()); }
   /// The SELECT this query runs, in the given dialect.
   [[nodiscard]] std::string to_sql(const dialect& d) const {
     return state_.render(d, detail::plan_of<T>(), shape::rows);

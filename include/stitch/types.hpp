@@ -87,9 +87,8 @@ inline constexpr bool is_nullable_v = detail::optional_traits<T>::is_optional;
 
 /// True when T (or std::optional<T>) can be a column.
 template <class T>
-inline constexpr bool is_column_type_v =
-    column_type<column_value_t<T>>::supported &&
-    !detail::optional_traits<column_value_t<T>>::is_optional;
+inline constexpr bool is_column_type_v = column_type<column_value_t<T>>::supported &&
+                                         !detail::optional_traits<column_value_t<T>>::is_optional;
 
 namespace detail {
 // Instantiated with the first unsupported member type, so that the compiler's note names it.

@@ -5,8 +5,8 @@
 
 #include <array>
 #include <optional>
-#include <tuple>
 #include <string>
+#include <tuple>
 #include <type_traits>
 #include <typeinfo>
 #include <utility>
@@ -94,22 +94,23 @@ auto visit(T& obj, F&& f) {
   if constexpr (!detail::check_model<model>()) {
     return detail::failed_check{};
   } else {
-  using traits = detail::visit_traits<T, F, typename detail::mapping<model>::classes>;
-  static_assert(traits::exhaustive,
-                "[stitch] stitch::visit needs a case for every concrete class of the hierarchy "
-                "at or below the visited type: add an overload, or a generic (auto&) case");
-  if constexpr (!traits::exhaustive) {
-    return detail::failed_check{};
-  } else {
-    using result = std::invoke_result_t<F, typename traits::template arg<typename traits::first_class>>;
-    if constexpr (std::is_void_v<result>) {
-      detail::with_dynamic_class(obj, [&](auto& o) { f(o); });
+    using traits = detail::visit_traits<T, F, typename detail::mapping<model>::classes>;
+    static_assert(traits::exhaustive,
+                  "[stitch] stitch::visit needs a case for every concrete class of the hierarchy "
+                  "at or below the visited type: add an overload, or a generic (auto&) case");
+    if constexpr (!traits::exhaustive) {
+      return detail::failed_check{};
     } else {
-      std::optional<result> out;
-      detail::with_dynamic_class(obj, [&](auto& o) { out.emplace(f(o)); });
-      return std::move(*out);
+      using result =
+          std::invoke_result_t<F, typename traits::template arg<typename traits::first_class>>;
+      if constexpr (std::is_void_v<result>) {
+        detail::with_dynamic_class(obj, [&](auto& o) { f(o); });
+      } else {
+        std::optional<result> out;
+        detail::with_dynamic_class(obj, [&](auto& o) { out.emplace(f(o)); });
+        return std::move(*out);
+      }
     }
-  }
   }
 }
 

@@ -39,11 +39,16 @@ bool contains(std::string_view text, std::string_view part) {
   if (!where.empty()) detail += " (" + where + ")";
   switch (extended) {
     case SQLITE_CONSTRAINT_UNIQUE:
-    case SQLITE_CONSTRAINT_PRIMARYKEY: throw unique_violation(detail, std::move(sql));
-    case SQLITE_CONSTRAINT_NOTNULL: throw not_null_violation(detail, std::move(sql));
-    case SQLITE_CONSTRAINT_FOREIGNKEY: throw foreign_key_violation(detail, std::move(sql));
-    case SQLITE_CONSTRAINT_CHECK: throw check_violation(detail, std::move(sql));
-    default: break;
+    case SQLITE_CONSTRAINT_PRIMARYKEY:
+      throw unique_violation(detail, std::move(sql));
+    case SQLITE_CONSTRAINT_NOTNULL:
+      throw not_null_violation(detail, std::move(sql));
+    case SQLITE_CONSTRAINT_FOREIGNKEY:
+      throw foreign_key_violation(detail, std::move(sql));
+    case SQLITE_CONSTRAINT_CHECK:
+      throw check_violation(detail, std::move(sql));
+    default:
+      break;
   }
   if (primary == SQLITE_ERROR) {
     // A missing column may as well be a typo in an SQL fragment as an old table.
@@ -53,15 +58,21 @@ bool contains(std::string_view text, std::string_view part) {
       throw schema_error(detail + "; create or migrate the table", std::move(sql));
   }
   switch (primary) {
-    case SQLITE_CONSTRAINT: throw constraint_violation(detail, std::move(sql));
+    case SQLITE_CONSTRAINT:
+      throw constraint_violation(detail, std::move(sql));
     case SQLITE_BUSY:
-    case SQLITE_LOCKED: throw database_busy(detail, std::move(sql));
-    case SQLITE_READONLY: throw read_only_database(detail, std::move(sql));
-    case SQLITE_NOTADB: throw not_a_database(detail, std::move(sql));
+    case SQLITE_LOCKED:
+      throw database_busy(detail, std::move(sql));
+    case SQLITE_READONLY:
+      throw read_only_database(detail, std::move(sql));
+    case SQLITE_NOTADB:
+      throw not_a_database(detail, std::move(sql));
     case SQLITE_CANTOPEN:
     case SQLITE_PERM:
-    case SQLITE_AUTH: throw connection_error(detail, std::move(sql));
-    default: break;
+    case SQLITE_AUTH:
+      throw connection_error(detail, std::move(sql));
+    default:
+      break;
   }
   throw database_error(detail, std::move(sql));
 }
@@ -73,11 +84,16 @@ bool contains(std::string_view text, std::string_view part) {
 // The storage class of a value, for messages: "holds text, not an integer".
 const char* storage_class(int type) {
   switch (type) {
-    case SQLITE_INTEGER: return "an integer";
-    case SQLITE_FLOAT: return "a real";
-    case SQLITE_TEXT: return "text";
-    case SQLITE_BLOB: return "a blob";
-    default: return "NULL";
+    case SQLITE_INTEGER:
+      return "an integer";
+    case SQLITE_FLOAT:
+      return "a real";
+    case SQLITE_TEXT:
+      return "text";
+    case SQLITE_BLOB:
+      return "a blob";
+    default:
+      return "NULL";
   }
 }
 
@@ -136,8 +152,8 @@ class statement final : public backend::statement {
   void bind_timestamp(int i, std::int64_t micros) override {
     std::array<char, detail::timestamp_length> text{};
     detail::format_timestamp(micros, text.data());  // throws usage_error outside 0000-9999
-    check(sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()),
-                            SQLITE_TRANSIENT));
+    check(
+        sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT));
   }
 
   bool step() override {
@@ -160,8 +176,11 @@ class statement final : public backend::statement {
   bool read(int c, std::int64_t& out) override {
     sqlite3_value* v = sqlite3_column_value(stmt_, c);
     switch (const int type = sqlite3_value_type(v)) {
-      case SQLITE_INTEGER: out = sqlite3_value_int64(v); return true;
-      case SQLITE_NULL: return false;
+      case SQLITE_INTEGER:
+        out = sqlite3_value_int64(v);
+        return true;
+      case SQLITE_NULL:
+        return false;
       case SQLITE_FLOAT: {
         // Whole and within [-2^63, 2^63): both bounds are exact doubles.
         const double d = sqlite3_value_double(v);
@@ -169,26 +188,37 @@ class statement final : public backend::statement {
           out = static_cast<std::int64_t>(d);
           return true;
         }
-        throw detail::bad_value(c, "holds a real that is not a whole number in the range of "
-                                   "std::int64_t");
+        throw detail::bad_value(c,
+                                "holds a real that is not a whole number in the range of "
+                                "std::int64_t");
       }
-      default: wrong_type(c, type, "an integer");
+      default:
+        wrong_type(c, type, "an integer");
     }
   }
   bool read(int c, double& out) override {
     sqlite3_value* v = sqlite3_column_value(stmt_, c);
     switch (const int type = sqlite3_value_type(v)) {
-      case SQLITE_FLOAT: out = sqlite3_value_double(v); return true;
-      case SQLITE_INTEGER: out = static_cast<double>(sqlite3_value_int64(v)); return true;
-      case SQLITE_NULL: return false;
-      default: wrong_type(c, type, "a number");
+      case SQLITE_FLOAT:
+        out = sqlite3_value_double(v);
+        return true;
+      case SQLITE_INTEGER:
+        out = static_cast<double>(sqlite3_value_int64(v));
+        return true;
+      case SQLITE_NULL:
+        return false;
+      default:
+        wrong_type(c, type, "a number");
     }
   }
   bool read(int c, bool& out) override {
     sqlite3_value* v = sqlite3_column_value(stmt_, c);
     switch (const int type = sqlite3_value_type(v)) {
-      case SQLITE_INTEGER: out = sqlite3_value_int64(v) != 0; return true;
-      case SQLITE_NULL: return false;
+      case SQLITE_INTEGER:
+        out = sqlite3_value_int64(v) != 0;
+        return true;
+      case SQLITE_NULL:
+        return false;
       case SQLITE_TEXT: {
         // Rails before 6.0 stored SQLite booleans as 't' and 'f'.
         const auto text = text_of(v);
@@ -204,17 +234,22 @@ class statement final : public backend::statement {
             return true;
           }
         }
-        throw detail::bad_value(c, "holds text other than t, f, true, false, 1 or 0, not a "
-                                   "boolean");
+        throw detail::bad_value(c,
+                                "holds text other than t, f, true, false, 1 or 0, not a "
+                                "boolean");
       }
-      default: wrong_type(c, type, "a boolean");
+      default:
+        wrong_type(c, type, "a boolean");
     }
   }
   bool read(int c, std::string& out) override {
     sqlite3_value* v = sqlite3_column_value(stmt_, c);
     switch (const int type = sqlite3_value_type(v)) {
-      case SQLITE_TEXT: out.assign(text_of(v)); return true;
-      case SQLITE_NULL: return false;
+      case SQLITE_TEXT:
+        out.assign(text_of(v));
+        return true;
+      case SQLITE_NULL:
+        return false;
       case SQLITE_INTEGER:
       case SQLITE_FLOAT: {
         // Written here rather than by SQLite, whose text for a real keeps 15 digits: the
@@ -230,7 +265,8 @@ class statement final : public backend::statement {
         out.assign(buffer.data(), end);
         return true;
       }
-      default: wrong_type(c, type, "text");
+      default:
+        wrong_type(c, type, "text");
     }
   }
   bool read(int c, std::vector<std::byte>& out) override {
@@ -248,8 +284,10 @@ class statement final : public backend::statement {
         }
         return true;
       }
-      case SQLITE_NULL: return false;
-      default: wrong_type(c, type, "a blob");
+      case SQLITE_NULL:
+        return false;
+      default:
+        wrong_type(c, type, "a blob");
     }
   }
   bool read_timestamp(int c, std::int64_t& micros) override {
@@ -270,7 +308,8 @@ class statement final : public backend::statement {
         micros = seconds * per_second;
         return true;
       }
-      case SQLITE_NULL: return false;
+      case SQLITE_NULL:
+        return false;
       default:
         wrong_type(c, type,
                    "a timestamp (text YYYY-MM-DD HH:MM:SS.ffffff or integer unix seconds)");
@@ -348,9 +387,7 @@ class connection final : public backend::connection {
     return out;
   }
 
-  bool in_transaction() const noexcept override {
-    return sqlite3_get_autocommit(handle()) == 0;
-  }
+  bool in_transaction() const noexcept override { return sqlite3_get_autocommit(handle()) == 0; }
 
   std::string describe() const override { return where_; }
 
@@ -363,8 +400,8 @@ class connection final : public backend::connection {
     while (!blank(rest)) {
       sqlite3_stmt* next = nullptr;
       const char* tail = nullptr;
-      const int rc = sqlite3_prepare_v2(handle(), rest.data(), static_cast<int>(rest.size()),
-                                        &next, &tail);
+      const int rc =
+          sqlite3_prepare_v2(handle(), rest.data(), static_cast<int>(rest.size()), &next, &tail);
       sqlite3_finalize(next);
       if (rc != SQLITE_OK || next != nullptr || tail == rest.data()) return true;
       rest.remove_prefix(static_cast<std::size_t>(tail - rest.data()));

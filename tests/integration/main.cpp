@@ -12,9 +12,9 @@ int main(int argc, char* argv[]) {
   Catch::Session session;
   std::string database;
   using namespace Catch::clara;
-  auto cli = session.cli() |
-             Opt(database, "target")["--database"]("the database the tests run on "
-                                                   "(sqlite::memory:, sqlite:file)");
+  auto cli = session.cli() | Opt(database, "target")["--database"](
+                                 "the database the tests run on "
+                                 "(sqlite::memory:, sqlite:file)");
   session.cli(cli);
   if (const int rc = session.applyCommandLine(argc, argv); rc != 0) return rc;
   if (!database.empty()) stitch::test::select_database(database);

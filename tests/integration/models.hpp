@@ -46,7 +46,9 @@ struct CompressedCsvFile : stitch::subclass<CompressedCsvFile, CsvFile, Compress
   std::string describe() const override { return "a " + compression + " CSV file at " + path; }
 };
 struct Socrata : stitch::subclass<Socrata, DataSource, SocrataColumns> {
-  std::string describe() const override { return "Socrata dataset " + dataset_id + " on " + domain; }
+  std::string describe() const override {
+    return "Socrata dataset " + dataset_id + " on " + domain;
+  }
 };
 
 /// Every supported member type, each also as std::optional.

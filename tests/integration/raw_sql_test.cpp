@@ -9,8 +9,7 @@
 using namespace models;
 using stitch::col;
 
-TEST_CASE("query_value reads the one value of a one-row query, with bound parameters",
-          "[raw]") {
+TEST_CASE("query_value reads the one value of a one-row query, with bound parameters", "[raw]") {
   stitch::test::test_database db;
   db->create_schema<Call>();
   for (int p : {1, 2, 2, 3}) {
@@ -57,7 +56,8 @@ TEST_CASE("pluck of a subclass's column on the root yields an optional per row",
   soc.name = "b";
   soc.domain = "data.example.org";
   db->save(soc);
-  const auto paths = db->all<DataSource>().order_by(col<&DataSource::id>).pluck(col<&CsvFile::path>);
+  const auto paths =
+      db->all<DataSource>().order_by(col<&DataSource::id>).pluck(col<&CsvFile::path>);
   static_assert(std::is_same_v<decltype(paths), const std::vector<std::optional<std::string>>>);
   CHECK(paths == std::vector<std::optional<std::string>>{"a.csv", std::nullopt});
   // On the subclass itself the column is always there.

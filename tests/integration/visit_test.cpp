@@ -37,7 +37,8 @@ TEST_CASE("visit calls the overload of each loaded object's own class", "[visit]
   std::vector<std::string> seen;
   for (auto& ds : db->all<DataSource>().order_by(stitch::col<&DataSource::id>))
     seen.push_back(stitch::visit(*ds, describe_kind{}));
-  CHECK(seen == std::vector<std::string>{"csv a.csv", "zstd b.csv.gz", "socrata abcd-1234", "plain d"});
+  CHECK(seen ==
+        std::vector<std::string>{"csv a.csv", "zstd b.csv.gz", "socrata abcd-1234", "plain d"});
 
   // A generic case covers every class; a subclass's subtree is all it must cover.
   auto csv_files = db->all<CsvFile>().order_by(stitch::col<&CsvFile::id>).to_vector();

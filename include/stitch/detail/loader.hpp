@@ -79,9 +79,12 @@ inline int resolve_class(const load_plan& plan, backend::statement& st) {
   for (int c : plan.classes)
     if (t.classes[c].type_name == type) return c;
   switch (t.on_unknown) {
-    case unknown_type_policy::skip: return -1;
-    case unknown_type_policy::load_as_root: return 0;
-    case unknown_type_policy::raise: break;
+    case unknown_type_policy::skip:
+      return -1;
+    case unknown_type_policy::load_as_root:
+      return 0;
+    case unknown_type_policy::raise:
+      break;
   }
   throw unknown_type(t.name, st.get_int64(0), type);
 }
@@ -103,11 +106,11 @@ bool load_row(const load_plan& plan, backend::statement& st, loaded<T>& out) {
     const auto make = factories<T>[static_cast<std::size_t>(c)];
     if (make == nullptr) {
       const auto& cls = plan.table->classes[static_cast<std::size_t>(c)];
-      throw unknown_type(plan.table->name, st.get_int64(0),
-                         st.is_null(1) ? std::nullopt
-                                       : std::optional<std::string_view>(st.get_text(1)),
-                         "would load as the abstract class " + cls.class_name +
-                             ": every row must name a concrete class");
+      throw unknown_type(
+          plan.table->name, st.get_int64(0),
+          st.is_null(1) ? std::nullopt : std::optional<std::string_view>(st.get_text(1)),
+          "would load as the abstract class " + cls.class_name +
+              ": every row must name a concrete class");
     }
     naming_bad_values(plan, st,
                       [&] { out = make(st, plan.positions[static_cast<std::size_t>(c)].data()); });

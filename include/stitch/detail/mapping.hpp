@@ -56,10 +56,11 @@ struct count_subtree<T, type_list<Cs...>> {
 
 /// True when a query on T can return objects of more than one class.
 template <class T>
-inline constexpr bool is_polymorphic_query =
-    count_subtree<T, typename mapping<T>::classes>::value > 1 ||
-    (std::is_same_v<T, typename mapping<T>::root> && mapping<T>::has_type_column &&
-     mapping<T>::class_count > 1);
+inline constexpr bool is_polymorphic_query = count_subtree<T, typename mapping<T>::classes>::value >
+                                                 1 ||
+                                             (std::is_same_v<T, typename mapping<T>::root> &&
+                                              mapping<T>::has_type_column &&
+                                              mapping<T>::class_count > 1);
 
 /// Checks, once, that T can be used with a database; returns false after the one error.
 template <class T>
@@ -168,14 +169,16 @@ void add_columns(table_def& table, class_def& cls, int cls_index, bool force_nul
           } else if (table.columns[found].kind != def.kind) {
             throw schema_error("column " + def.name + " of table " + table.name +
                                " is declared by two classes of the hierarchy with different "
-                               "types (in " + cls.class_name + " and an earlier class)");
+                               "types (in " +
+                               cls.class_name + " and an earlier class)");
           } else {
             table.columns[found].nullable = table.columns[found].nullable || def.nullable;
           }
           cls.own_columns.push_back(found);
         }(),
         ...);
-  }(std::make_index_sequence<field_count<Cols>>{});
+  }
+  (std::make_index_sequence<field_count<Cols>>{});
 }
 
 template <class Root>
@@ -220,10 +223,10 @@ const table_def& table_of() {
 /// What a query on T selects and where each class finds its members in a row.
 struct load_plan {
   const table_def* table = nullptr;
-  std::vector<int> selected;               // table columns, in select order after id [, type]
+  std::vector<int> selected;                // table columns, in select order after id [, type]
   std::vector<std::vector<int>> positions;  // per class: result column of each lineage member
-  std::vector<int> classes;                // class indices a row may load as
-  int first_member = 1;                    // result column of the first member
+  std::vector<int> classes;                 // class indices a row may load as
+  int first_member = 1;                     // result column of the first member
 };
 
 template <class T>

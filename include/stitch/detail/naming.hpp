@@ -37,7 +37,7 @@ inline std::string underscore(std::string_view name) {
 /// rules, tried in Rails' order (the last rule defined wins).
 inline std::string pluralize(std::string_view word) {
   static constexpr std::array<std::string_view, 10> uncountable = {
-      "equipment", "information", "rice", "money", "species",
+      "equipment", "information", "rice",  "money", "species",
       "series",    "fish",        "sheep", "jeans", "police"};
   // Rails matches irregular words at the end: "salesperson" -> "salespeople".
   static constexpr std::array<std::pair<std::string_view, std::string_view>, 6> irregular = {{
@@ -52,7 +52,9 @@ inline std::string pluralize(std::string_view word) {
   auto ends = [&](std::string_view suffix) { return w.ends_with(suffix); };
   auto cut = [&](std::size_t n) { return w.substr(0, w.size() - n); };
   auto before = [&](std::size_t n) { return w.size() > n ? w[w.size() - n - 1] : '\0'; };
-  auto vowel = [](char c) { return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y'; };
+  auto vowel = [](char c) {
+    return c == 'a' || c == 'e' || c == 'i' || c == 'o' || c == 'u' || c == 'y';
+  };
 
   if (w.empty()) return w;
   for (auto u : uncountable)

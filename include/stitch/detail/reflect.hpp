@@ -76,9 +76,8 @@ consteval auto field_address() {
 
 /// Name of the I-th member of aggregate T.
 template <class T, std::size_t I>
-inline constexpr std::string_view field_name =
-    parse_member_name(pretty_name_of<member_address<decltype(field_address<T, I>())>{
-        field_address<T, I>()}>());
+inline constexpr std::string_view field_name = parse_member_name(
+    pretty_name_of<member_address<decltype(field_address<T, I>())>{field_address<T, I>()}>());
 
 namespace reflect_check {
 struct probe {

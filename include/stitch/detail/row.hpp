@@ -158,7 +158,8 @@ void read_members(C& obj, backend::statement& s, const int* positions) {
   for_each_aggregate(obj, [&]<class Cols>(Cols& agg) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
       (read_value(s, positions[I], boost::pfr::get<I>(agg)), ...);
-    }(std::make_index_sequence<field_count<Cols>>{});
+    }
+    (std::make_index_sequence<field_count<Cols>>{});
     positions += field_count<Cols>;
   });
 }
@@ -182,7 +183,8 @@ void bind_members(const C& obj, backend::statement& s, int index, bool inserting
             bind_value(s, index + static_cast<int>(I), member);
           }(),
           ...);
-    }(std::make_index_sequence<field_count<Cols>>{});
+    }
+    (std::make_index_sequence<field_count<Cols>>{});
     index += static_cast<int>(field_count<Cols>);
   });
 }
@@ -202,7 +204,8 @@ void apply_timestamps(C& obj, bool inserting, std::int64_t now_micros) {
             }
           }(),
           ...);
-    }(std::make_index_sequence<field_count<Cols>>{});
+    }
+    (std::make_index_sequence<field_count<Cols>>{});
   });
 }
 
@@ -210,9 +213,8 @@ void apply_timestamps(C& obj, bool inserting, std::int64_t now_micros) {
 template <class C>
 constexpr std::size_t member_count() {
   std::size_t n = 0;
-  for_each_type(lineage_t<C>{}, [&]<class A, std::size_t>() {
-    n += field_count<typename A::stitch_columns>;
-  });
+  for_each_type(lineage_t<C>{},
+                [&]<class A, std::size_t>() { n += field_count<typename A::stitch_columns>; });
   return n;
 }
 

@@ -275,7 +275,6 @@ class session {
     st->reset();
   }
 
-
   static std::string savepoint_name(int level) { return "stitch_" + std::to_string(level); }
 
   std::unique_ptr<backend::connection> connection_;
@@ -289,7 +288,7 @@ class session {
   std::unique_ptr<backend::statement> begin_write_, begin_read_, commit_, rollback_;
   int depth_ = 0;
   bool aborted_ = false;
-  std::vector<std::uint64_t> levels_;                              // serial per open level
+  std::vector<std::uint64_t> levels_;                               // serial per open level
   std::unordered_map<std::uint64_t, std::uint64_t> released_into_;  // committed savepoints
   std::unordered_set<std::uint64_t> rolled_back_;
   std::uint64_t executed_ = 0;

@@ -33,9 +33,15 @@ class sql_builder {
   sql_builder& pieces(const predicate_data& p) {
     for (const auto& piece : p.pieces) {
       switch (piece.what) {
-        case sql_piece::kind::text: out_ += piece.text; break;
-        case sql_piece::kind::column: name(piece.text); break;
-        case sql_piece::kind::param: param(); break;
+        case sql_piece::kind::text:
+          out_ += piece.text;
+          break;
+        case sql_piece::kind::column:
+          name(piece.text);
+          break;
+        case sql_piece::kind::param:
+          param();
+          break;
       }
     }
     return *this;

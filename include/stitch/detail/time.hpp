@@ -134,8 +134,8 @@ std::optional<std::int64_t> to_micros(std::chrono::sys_time<D> t) {
   using rep = typename D::rep;
   const rep count = t.time_since_epoch().count();
   if constexpr (std::chrono::treat_as_floating_point_v<rep>) {
-    const long double micros = std::floor(
-        std::chrono::duration<long double, std::micro>(t.time_since_epoch()).count());
+    const long double micros =
+        std::floor(std::chrono::duration<long double, std::micro>(t.time_since_epoch()).count());
     // 2^63 is exact in long double; every finite value below it converts.
     if (!(micros >= -0x1p63L && micros < 0x1p63L)) return std::nullopt;
     return static_cast<std::int64_t>(micros);

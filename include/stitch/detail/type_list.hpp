@@ -34,9 +34,8 @@ inline constexpr bool contains_v = index_of_v<T, List> < List::size;
 /// Calls f.template operator()<T, I>() for each T at position I of List.
 template <class... Ts, class F>
 constexpr void for_each_type(type_list<Ts...>, F&& f) {
-  [&]<std::size_t... I>(std::index_sequence<I...>) {
-    (f.template operator()<Ts, I>(), ...);
-  }(std::index_sequence_for<Ts...>{});
+  [&]<std::size_t... I>(std::index_sequence<I...>) { (f.template operator()<Ts, I>(), ...); }
+  (std::index_sequence_for<Ts...>{});
 }
 
 }  // namespace stitch::detail
