@@ -33,26 +33,16 @@ std::size_t statement_slot() {
 
 /// Binds one parameter value at a 1-based index.
 inline void bind_param(backend::statement& st, int index, const param& p) {
-  std::visit(
-      [&](const auto& v) {
-        using V = std::decay_t<decltype(v)>;
-        if constexpr (std::is_same_v<V, std::nullptr_t>) {
-          st.bind_null(index);
-        } else if constexpr (std::is_same_v<V, std::int64_t>) {
-          st.bind_int64(index, v);
-        } else if constexpr (std::is_same_v<V, double>) {
-          st.bind_double(index, v);
-        } else if constexpr (std::is_same_v<V, bool>) {
-          st.bind_bool(index, v);
-        } else if constexpr (std::is_same_v<V, std::string>) {
-          st.bind_text(index, v);
-        } else if constexpr (std::is_same_v<V, std::vector<std::byte>>) {
-          st.bind_blob(index, v);
-        } else {
-          st.bind_timestamp(index, v.micros);
-        }
-      },
-      p);
+  // A switch on the index instead of std::visit: the same work, a fraction of the compile time.
+  switch (p.index()) {
+    case 0: st.bind_null(index); break;
+    case 1: st.bind_int64(index, *std::get_if<1>(&p)); break;
+    case 2: st.bind_double(index, *std::get_if<2>(&p)); break;
+    case 3: st.bind_bool(index, *std::get_if<3>(&p)); break;
+    case 4: st.bind_text(index, *std::get_if<4>(&p)); break;
+    case 5: st.bind_blob(index, *std::get_if<5>(&p)); break;
+    default: st.bind_timestamp(index, std::get_if<6>(&p)->micros); break;
+  }
 }
 
 class session;
