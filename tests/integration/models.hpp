@@ -149,6 +149,18 @@ struct OddChild : stitch::subclass<OddChild, Odd, OddChildColumns> {
   static constexpr std::string_view sti_name = "it's \"odd\"'); DROP TABLE x; --";
 };
 
+/// A UTC time to the microsecond.
+inline timestamp at(int y, unsigned m, unsigned d, int h, int mi, int s, int us) {
+  using namespace std::chrono;
+  return sys_days(year(y) / m / d) + hours(h) + minutes(mi) + seconds(s) + microseconds(us);
+}
+
+inline Tag make_tag(std::string name) {
+  Tag t;
+  t.name = std::move(name);
+  return t;
+}
+
 }  // namespace models
 
 template <>

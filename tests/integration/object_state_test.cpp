@@ -12,12 +12,6 @@ using namespace models;
 using stitch::col;
 
 namespace {
-Tag tag(std::string name) {
-  Tag t;
-  t.name = std::move(name);
-  return t;
-}
-
 // Saves `t` in a transaction that is rolled back, then saves another tag, which may take
 // the id the rolled-back insert had.
 Tag save_rolled_back_then_other(stitch::database& db, Tag& t) {
@@ -26,7 +20,7 @@ Tag save_rolled_back_then_other(stitch::database& db, Tag& t) {
     db.save(t);
     REQUIRE(t.persisted());
   }
-  Tag other = tag("other");
+  Tag other = make_tag("other");
   db.save(other);
   return other;
 }
@@ -36,7 +30,7 @@ TEST_CASE("an object whose insert was rolled back is inserted again, never over 
           "[transaction][state]") {
   stitch::test::test_database db;
   db->create_schema<Tag>();
-  Tag lost = tag("lost");
+  Tag lost = make_tag("lost");
   const Tag other = save_rolled_back_then_other(*db, lost);
 
   lost.name = "found again";
@@ -51,7 +45,7 @@ TEST_CASE("reload and destroy of an object whose insert was rolled back find no 
           "[transaction][state]") {
   stitch::test::test_database db;
   db->create_schema<Tag>();
-  Tag lost = tag("lost");
+  Tag lost = make_tag("lost");
   save_rolled_back_then_other(*db, lost);
   CHECK_THROWS_AS(db->reload(lost), stitch::record_not_found);
   CHECK(lost.name == "lost");
@@ -66,9 +60,9 @@ TEST_CASE("an insert inside a rolled-back savepoint is undone even when the oute
           "[transaction][state]") {
   stitch::test::test_database db;
   db->create_schema<Tag>();
-  Tag kept = tag("kept");
-  Tag dropped = tag("dropped");
-  Tag released = tag("released");
+  Tag kept = make_tag("kept");
+  Tag dropped = make_tag("dropped");
+  Tag released = make_tag("released");
   {
     auto tx = db->transaction();
     db->save(kept);
@@ -95,7 +89,7 @@ TEST_CASE("a savepoint committed into a transaction that rolls back is undone wi
           "[transaction][state]") {
   stitch::test::test_database db;
   db->create_schema<Tag>();
-  Tag inner = tag("inner");
+  Tag inner = make_tag("inner");
   {
     auto tx = db->transaction();
     {
@@ -114,12 +108,12 @@ TEST_CASE("save_all restores every object's id and state when the batch fails",
   stitch::test::test_database db;
   db->create_schema<Tag>();
   db->execute(R"(CREATE UNIQUE INDEX "index_tags_on_name" ON "tags" ("name"))");
-  Tag existing = tag("existing");
+  Tag existing = make_tag("existing");
   db->save(existing);
   existing.name = "renamed";
   std::vector<Tag*> batch;
-  Tag a = tag("a");
-  Tag dup = tag("a");  // violates the unique index
+  Tag a = make_tag("a");
+  Tag dup = make_tag("a");  // violates the unique index
   batch = {&existing, &a, &dup};
   CHECK_THROWS_AS(db->save_all(batch), stitch::unique_violation);
   CHECK(a.id == 0);
@@ -133,7 +127,7 @@ TEST_CASE("save_all restores every object's id and state when the batch fails",
 TEST_CASE("save_all refuses the same new object twice and writes nothing", "[persistence][state]") {
   stitch::test::test_database db;
   db->create_schema<Tag>();
-  Tag a = tag("a");
+  Tag a = make_tag("a");
   std::vector<Tag*> twice{&a, &a};
   CHECK_THROWS_WITH(db->save_all(twice), Catch::Contains("same new Tag object twice"));
   CHECK(a.new_record());
@@ -171,7 +165,7 @@ TEST_CASE("reload replaces the columns and keeps members that are not columns",
 TEST_CASE("first honours limit(0)", "[query]") {
   stitch::test::test_database db;
   db->create_schema<Tag>();
-  Tag t = tag("x");
+  Tag t = make_tag("x");
   db->save(t);
   CHECK_FALSE(db->all<Tag>().limit(0).first());
   CHECK(db->all<Tag>().first());
@@ -192,7 +186,7 @@ TEST_CASE("a moved-from database says so instead of crashing", "[errors]") {
   stitch::test::test_database db;
   db->create_schema<Tag>();
   stitch::database moved = std::move(*db);
-  Tag t = tag("x");
+  Tag t = make_tag("x");
   CHECK_THROWS_WITH(db->save(t), Catch::Contains("moved from"));
   moved.save(t);
   CHECK(moved.all<Tag>().count() == 1);
@@ -201,7 +195,7 @@ TEST_CASE("a moved-from database says so instead of crashing", "[errors]") {
 TEST_CASE("a finished query gives its statement back for the next run", "[query]") {
   stitch::test::test_database db;
   db->create_schema<Tag>();
-  Tag t = tag("x");
+  Tag t = make_tag("x");
   db->save(t);
   auto q = db->all<Tag>();
   int rows = 0;

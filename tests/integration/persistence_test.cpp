@@ -20,17 +20,6 @@ models::timestamp now_micros() {
   return std::chrono::floor<std::chrono::microseconds>(std::chrono::system_clock::now());
 }
 
-models::timestamp at(int y, unsigned m, unsigned d, int h, int mi, int s, int us) {
-  using namespace std::chrono;
-  return sys_days(year(y) / m / d) + hours(h) + minutes(mi) + seconds(s) + microseconds(us);
-}
-
-Tag make_tag(std::string name) {
-  Tag t;
-  t.name = std::move(name);
-  return t;
-}
-
 }  // namespace
 
 TEST_CASE("save inserts a new object and then updates the same row", "[persistence]") {

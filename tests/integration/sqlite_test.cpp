@@ -59,17 +59,6 @@ std::string only_text(stitch::database& db, const std::string& sql,
   return all[0];
 }
 
-models::timestamp at(int y, unsigned m, unsigned d, int h, int mi, int s, int us) {
-  using namespace std::chrono;
-  return sys_days(year(y) / m / d) + hours(h) + minutes(mi) + seconds(s) + microseconds(us);
-}
-
-Tag make_tag(std::string name) {
-  Tag t;
-  t.name = std::move(name);
-  return t;
-}
-
 }  // namespace
 
 TEST_CASE("opening a file that is not an SQLite database throws not_a_database naming it",

@@ -16,11 +16,6 @@ using stitch::col;
 
 namespace {
 
-models::timestamp at(int y, unsigned m, unsigned d, int h, int mi, int s, int us) {
-  using namespace std::chrono;
-  return sys_days(year(y) / m / d) + hours(h) + minutes(mi) + seconds(s) + microseconds(us);
-}
-
 std::vector<std::byte> bytes(std::initializer_list<int> values) {
   std::vector<std::byte> out;
   for (int v : values) out.push_back(static_cast<std::byte>(v));

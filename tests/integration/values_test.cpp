@@ -43,11 +43,6 @@ bool contains(const std::string& text, const std::string& part) {
   return text.find(part) != std::string::npos;
 }
 
-models::timestamp at(int y, unsigned m, unsigned d, int h, int mi, int s, int us) {
-  using namespace std::chrono;
-  return sys_days(year(y) / m / d) + hours(h) + minutes(mi) + seconds(s) + microseconds(us);
-}
-
 std::vector<std::byte> bytes(std::string_view text) {
   std::vector<std::byte> out;
   for (char c : text) out.push_back(static_cast<std::byte>(c));
