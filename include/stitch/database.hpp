@@ -98,7 +98,7 @@ class database {
         const auto now = detail::now_micros();
         const bool inserting = !has_row(o);
         detail::write_scope scope(s, 1);
-        const auto id = write(o, inserting, inserting && o.persisted() ? 0 : o.id, now);
+        const auto id = write(o, inserting, id_to_insert(o, inserting), now);
         const auto level = s.current_level();
         scope.commit();
         finish(o, id, inserting, level);
@@ -148,7 +148,7 @@ class database {
                                 std::string(detail::class_name<C>) + " object twice");
             const bool inserting = !has_row(o);
             undo_log.push_back({&o, o.id, o.persisted(), detail::record_access::inserted_in(o)});
-            const auto id = write(o, inserting, inserting && o.persisted() ? 0 : o.id, now);
+            const auto id = write(o, inserting, id_to_insert(o, inserting), now);
             finish(o, id, inserting, s.current_level());
             stamps.push_back({&o, inserting, [](record& r, bool ins, std::int64_t t) {
                                 detail::apply_timestamps(static_cast<C&>(r), ins, t);
@@ -355,6 +355,12 @@ class database {
     o.id = id;
     detail::record_access::set_persisted(o, true);
     if (inserting) detail::record_access::set_inserted_in(o, level);
+  }
+
+  // The id a write passes on: the object's own (0 lets the database choose), except for an
+  // object inserted again after a rollback, whose old id may belong to another row by now.
+  static std::int64_t id_to_insert(const record& o, bool inserting) noexcept {
+    return inserting && o.persisted() ? 0 : o.id;
   }
 
   // False for a new record, and for one whose insert was rolled back since.

@@ -356,17 +356,13 @@ struct column_ref {
                     "numeric columns with numbers, text with text, bool with bool, timestamps "
                     "with std::chrono::sys_time, bytes with std::vector<std::byte>");
       return nullptr;
-    } else if constexpr (std::is_arithmetic_v<value_type> ||
-                         std::is_same_v<value_type, std::string> ||
-                         detail::is_sys_time_v<value_type>) {
+    } else {
       if constexpr (std::is_pointer_v<V>) {
         if (v == nullptr)
           throw usage_error("column " + std::string(name) +
                             " compared with a null const char*; use is_null() for NULL");
       }
-      return detail::make_param(v);
-    } else {
-      return detail::to_param(value_type(v));
+      return detail::make_param(v);  // accepts<V> has checked the kind
     }
   }
 
