@@ -106,6 +106,8 @@ class connection {
   [[nodiscard]] virtual bool in_transaction() const noexcept = 0;
   /// Where the connection points, for messages ("sqlite:data.db"). Never holds a password.
   [[nodiscard]] virtual std::string describe() const = 0;
+  /// The most parameters one statement may bind (SQLite's SQLITE_LIMIT_VARIABLE_NUMBER).
+  [[nodiscard]] virtual int max_parameters() const noexcept { return 999; }
 };
 
 }  // namespace stitch::backend

@@ -15,6 +15,7 @@
 #include "detail/loader.hpp"
 #include "detail/mapping.hpp"
 #include "detail/row.hpp"
+#include "detail/schema_plan.hpp"
 #include "detail/session.hpp"
 #include "detail/sql.hpp"
 #include "errors.hpp"
@@ -71,9 +72,19 @@ class database {
   template <class... Ts>
   void create_schema() {
     if constexpr ((detail::check_model<Ts>() && ...)) {
-      std::set<const detail::table_def*> seen;
+      const auto plan = detail::plan_schema<Ts...>();
+      const auto& d = sql_dialect();
       detail::write_scope scope(live(), 2);
-      (create_table(detail::table_of<Ts>(), seen), ...);
+      for (const auto* t : plan.ordered()) {
+        execute(detail::create_table_sql(d, *t, plan.keys));
+        if (t->has_type) execute(detail::create_type_index_sql(d, *t));
+        detail::check_table(live().connection(), *t);
+      }
+      for (const auto& j : plan.joins)
+        execute(detail::create_join_table_sql(d, j.table, j.owner_key, j.owner_table,
+                                              j.target_key, j.target_table));
+      for (const auto& i : plan.indexes)
+        execute(detail::create_index_sql(d, i.table, i.columns, i.unique));
       scope.commit();
     }
   }
@@ -95,6 +106,22 @@ class database {
     if constexpr (detail::check_model<T>()) {
       auto& s = live();
       detail::with_dynamic_class<T>(obj, [&]<class C>(C& o) {
+        if constexpr (detail::has_associations<C>) {
+          detail::attach_all(o, s.link_for(false));
+          if (cascades(o)) {
+            graph_write g(s);
+            detail::write_scope scope(s, 2);
+            try {
+              save_node(o, g, true);
+              scope.commit();
+            } catch (...) {
+              g.undo();
+              throw;
+            }
+            g.stamp();
+            return;
+          }
+        }
         const auto now = detail::now_micros();
         const bool inserting = !has_row(o);
         detail::write_scope scope(s, 1);
@@ -119,25 +146,9 @@ class database {
         "[stitch] save_all needs a range of objects it can write ids back into (a "
         "container, or a view of references or pointers), not of temporaries");
     if constexpr (detail::check_model<element>()) {
-      struct undo {
-        record* obj;
-        std::int64_t id;
-        bool persisted;
-        std::uint64_t inserted_in;
-      };
-      struct stamp {
-        record* obj;
-        bool inserting;
-        void (*apply)(record&, bool, std::int64_t);
-      };
       auto& s = live();
-      std::vector<undo> undo_log;
-      std::vector<stamp> stamps;
-      if constexpr (std::ranges::sized_range<R>) {
-        undo_log.reserve(std::ranges::size(objects));
-        stamps.reserve(std::ranges::size(objects));
-      }
-      const auto now = detail::now_micros();
+      graph_write g(s);
+      if constexpr (std::ranges::sized_range<R>) g.reserve(std::ranges::size(objects));
       detail::write_scope scope(s, 2);
       try {
         for (auto&& item : objects) {
@@ -146,25 +157,22 @@ class database {
             if (o.persisted() && detail::record_access::inserted_in(o) == s.current_level())
               throw usage_error("save_all was given the same new " +
                                 std::string(detail::class_name<C>) + " object twice");
-            const bool inserting = !has_row(o);
-            undo_log.push_back({&o, o.id, o.persisted(), detail::record_access::inserted_in(o)});
-            const auto id = write(o, inserting, id_to_insert(o, inserting), now);
-            finish(o, id, inserting, s.current_level());
-            stamps.push_back({&o, inserting, [](record& r, bool ins, std::int64_t t) {
-                                detail::apply_timestamps(static_cast<C&>(r), ins, t);
-                              }});
+            if constexpr (detail::has_associations<C>) {
+              detail::attach_all(o, s.link_for(false));
+              if (cascades(o)) {
+                save_node(o, g, true);
+                return;
+              }
+            }
+            write_logged(o, g);
           });
         }
         scope.commit();
       } catch (...) {
-        for (auto it = undo_log.rbegin(); it != undo_log.rend(); ++it) {
-          it->obj->id = it->id;
-          detail::record_access::set_persisted(*it->obj, it->persisted);
-          detail::record_access::set_inserted_in(*it->obj, it->inserted_in);
-        }
+        g.undo();
         throw;
       }
-      for (const auto& st : stamps) st.apply(*st.obj, st.inserting, now);
+      g.stamp();
     }
   }
 
@@ -193,7 +201,8 @@ class database {
       auto st = find_statement<T>(id);
       if (st.step()) {
         loaded_t<T> v{};
-        if (detail::load_row<T>(plan, *st, v)) out = maybe_t<T>(std::move(v));
+        if (detail::load_row<T>(plan, *st, v, live().link_for(false)))
+          out = maybe_t<T>(std::move(v));
       }
     }
     return out;
@@ -205,20 +214,73 @@ class database {
   bool destroy(T& obj) {
     bool deleted = false;
     if constexpr (detail::check_model<T>()) {
-      if (has_row(obj)) {
-        const auto& table = detail::table_of<T>();
-        auto st = live().acquire(
-            detail::statement_slot<detail::delete_key<typename T::stitch_root>>(),
-            [&] { return detail::delete_sql(sql_dialect(), table); }, table);
-        st->bind_int64(1, obj.id);
-        st.step();
-        deleted = st->affected_rows() > 0;
-      } else if (obj.persisted()) {
-        obj.id = 0;  // its insert was rolled back: the id may belong to another row now
+      if constexpr (has_dependents<T>()) {
+        detail::with_dynamic_class<T>(obj, [&]<class C>(C& o) {
+          if (!has_row(o)) {
+            deleted = destroy_row(o);
+            return;
+          }
+          destroy_state state;
+          detail::write_scope scope(live(), 2);
+          deleted = destroy_node(o, state);
+          scope.commit();
+          for (auto* r : state.gone) detail::record_access::set_persisted(*r, false);
+        });
+      } else {
+        deleted = destroy_row(obj);
       }
-      detail::record_access::set_persisted(obj, false);
     }
     return deleted;
+  }
+
+  /// Loads associations of an object, with the same batching as query::includes: a path of
+  /// association members (`db.load(ds, &DataSource::fields, &Field::unique_values)`). The
+  /// first step is loaded again even when it was loaded.
+  template <class O, class First, class... Rest>
+  requires model_class<O>
+  void load(O& obj, First first, Rest... rest) {
+    std::vector<O*> one{&obj};
+    load_path(one, first, rest...);
+  }
+  /// The same for every object of a range (objects, pointers or std::unique_ptrs), in one
+  /// statement per step.
+  template <std::ranges::range R, class First, class... Rest>
+  requires(!model_class<std::remove_cvref_t<R>>)
+  void load(R&& objects, First first, Rest... rest) {
+    using element = std::remove_cvref_t<decltype(detail::deref(*std::ranges::begin(objects)))>;
+    std::vector<element*> all;
+    for (auto&& item : objects) all.push_back(&detail::deref(item));
+    load_path(all, first, rest...);
+  }
+  /// Loads (again) one association member of an object that came from this database or was
+  /// saved to it: `db.load(ds.fields)`.
+  template <class A>
+  requires std::is_base_of_v<detail::association_base, A>
+  void load(A& association) {
+    const auto* info = detail::association_access::info(association);
+    if (info == nullptr)
+      throw usage_error("db.load(association) needs an object that was loaded or saved; for "
+                        "a new object use db.load(object, &Class::association)");
+    association.reset();
+    detail::association_base& base = association;
+    info->load(live(), reinterpret_cast<char*>(&base) - info->offset,
+               detail::association_access::link_of(association));
+  }
+
+  /// Strict loading for every object loaded from now on: touching an association that was
+  /// not loaded throws strict_loading_violation instead of loading it.
+  void strict_loading(bool on = true) { live().set_strict_loading(on); }
+
+  /// has_and_belongs_to_many: adds the pair (owner, target) to the join table. Both must
+  /// have rows. The owner's association is loaded again on its next touch.
+  template <class O, class D, class Member, class U>
+  void link(O& owner, Member D::*association, const U& target) {
+    habtm_write(owner, association, target, true);
+  }
+  /// has_and_belongs_to_many: removes the pair (owner, target) from the join table.
+  template <class O, class D, class Member, class U>
+  void unlink(O& owner, Member D::*association, const U& target) {
+    habtm_write(owner, association, target, false);
   }
 
   /// Reads the object's members again from its row; members that are not columns are left
@@ -232,10 +294,14 @@ class database {
         auto st = find_statement<C>(o.id);
         if (!st.step()) throw record_not_found(detail::class_name<C>, plan.table->name, o.id);
         C fresh;
-        detail::read_row_into(plan, *st, fresh);
+        detail::read_row_into(plan, *st, fresh, live().link_for(false));
         detail::for_each_aggregate(
             o, [&]<class Cols>(Cols& columns) { columns = std::move(static_cast<Cols&>(fresh)); });
         detail::record_access::set_persisted(o, true);
+        if constexpr (detail::has_associations<C>) {
+          detail::for_each_association<C>([&]<auto M>() { (o.*M).reset(); });
+          detail::attach_all(o, live().link_for(false));
+        }
       });
     }
   }
@@ -310,12 +376,334 @@ class database {
   [[nodiscard]] backend::connection& connection() { return live().connection(); }
 
  private:
-  void create_table(const detail::table_def& t, std::set<const detail::table_def*>& seen) {
-    if (!seen.insert(&t).second) return;
-    const auto& d = sql_dialect();
-    execute(detail::create_table_sql(d, t));
-    if (t.has_type) execute(detail::create_type_index_sql(d, t));
-    detail::check_table(live().connection(), t);
+  // The writes of one save_all or one cascading save: undone together on failure, stamped
+  // together on success.
+  class graph_write {
+   public:
+    explicit graph_write(detail::session& s) : session_(s), now_(detail::now_micros()) {}
+    void reserve(std::size_t n) {
+      undo_.reserve(n);
+      stamps_.reserve(n);
+    }
+    void undo() noexcept {
+      for (auto it = undo_.rbegin(); it != undo_.rend(); ++it) {
+        it->obj->id = it->id;
+        detail::record_access::set_persisted(*it->obj, it->persisted);
+        detail::record_access::set_inserted_in(*it->obj, it->inserted_in);
+      }
+    }
+    void stamp() {
+      for (const auto& st : stamps_) st.apply(*st.obj, st.inserting, now_);
+    }
+    // Objects being saved by this write, so that a cycle of associations saves each once.
+    std::vector<const record*> visiting;
+
+   private:
+    friend class database;
+    struct undo_entry {
+      record* obj;
+      std::int64_t id;
+      bool persisted;
+      std::uint64_t inserted_in;
+    };
+    struct stamp_entry {
+      record* obj;
+      bool inserting;
+      void (*apply)(record&, bool, std::int64_t);
+    };
+    detail::session& session_;
+    std::int64_t now_;
+    std::vector<undo_entry> undo_;
+    std::vector<stamp_entry> stamps_;
+  };
+
+  template <class C>
+  void write_logged(C& o, graph_write& g) {
+    auto& s = live();
+    const bool inserting = !has_row(o);
+    g.undo_.push_back({&o, o.id, o.persisted(), detail::record_access::inserted_in(o)});
+    const auto id = write(o, inserting, id_to_insert(o, inserting), g.now_);
+    finish(o, id, inserting, s.current_level());
+    g.stamps_.push_back({&o, inserting, [](record& r, bool ins, std::int64_t t) {
+                           detail::apply_timestamps(static_cast<C&>(r), ins, t);
+                         }});
+  }
+
+  // True when saving o must also save or update associated objects.
+  template <class C>
+  bool cascades(C& o) const {
+    bool any = false;
+    detail::for_each_association<C>([&]<auto M>() {
+      using A = detail::assoc<M>;
+      auto& a = o.*M;
+      if constexpr (A::kind == detail::association_kind::belongs_to) {
+        any = any || detail::association_access::pending(a);
+      } else if constexpr (A::kind != detail::association_kind::habtm && !A::is_through) {
+        if (any || !a.loaded()) return;
+        for_each_child<M>(o, [&](auto& child) {
+          any = any || child.new_record() ||
+                detail::key_value(A::key_of(child)) != o.id;
+        });
+      }
+    });
+    return any;
+  }
+
+  template <auto M, class O, class F>
+  static void for_each_child(O& o, F&& f) {
+    auto& a = o.*M;
+    if constexpr (detail::assoc<M>::is_collection) {
+      for (const auto& item : detail::association_access::items(a)) f(*item);
+    } else if (auto& t = detail::association_access::target(a)) {
+      f(*t);
+    }
+  }
+
+  // Saves o after the new objects its belongs_to point at, then the new (or re-parented)
+  // objects of its has_many / has_one, setting their keys.
+  template <class C>
+  void save_node(C& o, graph_write& g, bool force) {
+    if (std::find(g.visiting.begin(), g.visiting.end(), &o) != g.visiting.end()) return;
+    g.visiting.push_back(&o);
+    auto& s = live();
+    detail::attach_all(o, s.link_for(false));
+    detail::for_each_association<C>([&]<auto M>() {
+      using A = detail::assoc<M>;
+      if constexpr (A::kind == detail::association_kind::belongs_to) {
+        auto& a = o.*M;
+        if (!detail::association_access::pending(a)) return;
+        auto& t = detail::association_access::target(a);
+        if (t && t->new_record()) save_any<typename A::declared_target>(*t, g);
+        detail::association_access::settle(a, t ? t->id : detail::association_access::pending_id(a));
+      }
+    });
+    if (force || !has_row(o)) write_logged(o, g);
+    detail::for_each_association<C>([&]<auto M>() {
+      using A = detail::assoc<M>;
+      if constexpr ((A::kind == detail::association_kind::has_many ||
+                     A::kind == detail::association_kind::has_one) &&
+                    !A::is_through) {
+        if (!(o.*M).loaded()) return;
+        using T = typename A::target;
+        for_each_child<M>(o, [&](T& child) {
+          auto& key = A::key_of(child);
+          if (!child.new_record() && detail::key_value(key) == o.id) return;
+          detail::set_key(key, o.id, std::string(A::owner_name) + "::" + std::string(A::name));
+          if constexpr (A::is_as) {
+            A::type_of(child) = std::string(
+                detail::as_type_names<M>().size() == 1 ? std::string_view(detail::as_type_names<M>()[0])
+                                                       : o.type_name());
+          }
+          save_any<T>(child, g, true);
+        });
+      }
+    });
+  }
+
+  // Saves an object given as Target (a model, or stitch::polymorphic<...>) as its class.
+  template <class Target, class X>
+  void save_any(X& x, graph_write& g, bool force = false) {
+    if constexpr (detail::polymorphic_list<Target>::is_polymorphic) {
+      bool done = false;
+      for_each_type(typename detail::polymorphic_list<Target>::types{}, [&]<class P, std::size_t>() {
+        if (done) return;
+        if (auto* p = dynamic_cast<P*>(&x)) {
+          done = true;
+          save_any<P>(*p, g, force);
+        }
+      });
+    } else {
+      detail::with_dynamic_class<Target>(static_cast<Target&>(x),
+                                         [&]<class C>(C& c) { save_node(c, g, force); });
+    }
+  }
+
+  template <class T>
+  static consteval bool has_dependents() {
+    bool any = false;
+    for_each_type(typename detail::mapping<T>::classes{}, [&]<class C, std::size_t>() {
+      if constexpr (detail::is_self_or_descendant<T, C>) {
+        detail::for_each_association<C>([&]<auto M>() {
+          using A = detail::assoc<M>;
+          any = any || A::dependent != detail::dependent_kind::none ||
+                A::kind == detail::association_kind::habtm;
+        });
+      }
+    });
+    return any;
+  }
+
+  struct destroy_state {
+    std::vector<std::pair<const detail::table_def*, std::int64_t>> visited;
+    std::vector<record*> gone;
+  };
+
+  // Deletes o's row after applying the dependent rules of its associations.
+  template <class C>
+  bool destroy_node(C& o, destroy_state& state) {
+    const std::pair key{&detail::table_of<C>(), o.id};
+    if (std::find(state.visited.begin(), state.visited.end(), key) != state.visited.end())
+      return false;  // a dependent-destroy cycle came back to an object being destroyed
+    state.visited.push_back(key);
+    auto& s = live();
+    detail::for_each_association<C>([&]<auto M>() {
+      using A = detail::assoc<M>;
+      using dk = detail::dependent_kind;
+      static_assert(A::dependent == dk::none ||
+                        (!A::is_through && A::kind != detail::association_kind::belongs_to &&
+                         A::kind != detail::association_kind::habtm),
+                    "[stitch] dependent options apply to has_many and has_one (not through): "
+                    "a through association's rows belong to its intermediate association");
+      if constexpr (A::kind == detail::association_kind::habtm) {
+        using names = detail::habtm_names<M>;
+        detail::sql_builder b(sql_dialect());
+        b << "DELETE FROM ";
+        b.name(names::join_table()) << " WHERE ";
+        b.name(names::owner_key()) << " = ";
+        b.param();
+        auto st = s.acquire(std::move(b).str(), nullptr);
+        st->bind_int64(1, o.id);
+        st.step();
+        (o.*M).reset();
+      } else if constexpr (A::dependent == dk::restrict) {
+        if (run_dependent<M>(o, "SELECT 1 FROM ", true))
+          throw delete_restricted("cannot destroy " + std::string(o.type_name()) + " id " +
+                                  std::to_string(o.id) + ": " + std::string(A::owner_name) +
+                                  "::" + std::string(A::name) +
+                                  " has rows, and it is dependent::restrict; nothing was deleted");
+      } else if constexpr (A::dependent == dk::destroy) {
+        std::vector<typename A::owner*> one{&o};
+        for (auto* child : detail::preload<M>(s, one, s.link_for(false)))
+          detail::with_dynamic_class<typename A::target>(
+              *child, [&]<class X>(X& x) { destroy_node(x, state); });
+        (o.*M).reset();
+      } else if constexpr (A::dependent == dk::delete_all) {
+        run_dependent<M>(o, "DELETE FROM ", false);
+        (o.*M).reset();
+      } else if constexpr (A::dependent == dk::nullify) {
+        static_assert(is_nullable_v<detail::key_member_t<M>>,
+                      "[stitch] dependent::nullify needs a std::optional foreign key");
+        run_dependent<M>(o, "UPDATE ", false);
+        (o.*M).reset();
+      }
+    });
+    const bool deleted = delete_row(o);
+    state.gone.push_back(&o);
+    return deleted;
+  }
+
+  // The statement of a dependent rule on the rows of M that point at o: "SELECT 1 FROM",
+  // "DELETE FROM" or "UPDATE" (nullify). Returns whether a row came back.
+  template <auto M, class O>
+  bool run_dependent(O& o, std::string_view verb, bool select) {
+    using A = detail::assoc<M>;
+    const auto& table = detail::table_of<typename A::target>();
+    detail::sql_builder b(sql_dialect());
+    b << verb;
+    if (select) {
+      b.name(table.name);
+    } else {
+      b.name(table.name);
+      if (verb == "UPDATE ") {
+        b << " SET ";
+        b.name(A::key_name.view()) << " = NULL";
+        if constexpr (A::is_as) {
+          b << ", ";
+          b.name(A::type_name.view()) << " = NULL";
+        }
+      }
+    }
+    detail::predicate_data where;
+    where.column(A::key_name.view());
+    where.text(" = ");
+    where.value(o.id);
+    if constexpr (A::is_as) {
+      where.text(" AND ");
+      where.append(detail::in_texts(A::type_name.view(), detail::as_type_names<M>()));
+    }
+    b << " WHERE ";
+    b.pieces(where);
+    if (select) b << " LIMIT 1";
+    auto st = live().acquire(std::move(b).str(), &table);
+    int index = 1;
+    for (const auto& p : where.params) detail::bind_param(*st, index++, p);
+    return st.step();
+  }
+
+  template <class T>
+  bool destroy_row(T& obj) {
+    bool deleted = false;
+    if (has_row(obj)) {
+      deleted = delete_row(obj);
+    } else if (obj.persisted()) {
+      obj.id = 0;  // its insert was rolled back: the id may belong to another row now
+    }
+    detail::record_access::set_persisted(obj, false);
+    return deleted;
+  }
+
+  template <class T>
+  bool delete_row(const T& obj) {
+    const auto& table = detail::table_of<T>();
+    auto st = live().acquire(
+        detail::statement_slot<detail::delete_key<typename T::stitch_root>>(),
+        [&] { return detail::delete_sql(sql_dialect(), table); }, table);
+    st->bind_int64(1, obj.id);
+    st.step();
+    return st->affected_rows() > 0;
+  }
+
+  template <class O, class First, class... Rest>
+  void load_path(const std::vector<O*>& objects, First first, Rest... rest) {
+    static_assert(detail::reported(detail::check_path<O, First, Rest...>()));
+    if constexpr (detail::path_is_valid<O, First, Rest...>()) {
+      auto& s = live();
+      const auto l = s.link_for(false);
+      using owner = typename detail::path_step<First>::owner;
+      for (O* o : objects) {
+        if constexpr (detail::has_associations<O>) detail::attach_all(*o, l);
+      }
+      const auto owners = detail::narrow<owner>(objects);
+      detail::with_association(first, [&]<auto M>() {
+        for (auto* o : owners) (o->*M).reset();
+      });
+      detail::preload_path(s, objects, l, first, rest...);
+    }
+  }
+
+  template <class O, class D, class Member, class U>
+  void habtm_write(O& owner, Member D::*association, const U& target, bool add) {
+    static_assert(Member::stitch_kind == detail::association_kind::habtm,
+                  "[stitch] db.link and db.unlink take a has_and_belongs_to_many association");
+    static_assert(detail::accepts_target<typename Member::stitch_target, U>,
+                  "[stitch] this association does not accept objects of this class");
+    detail::check_accepted<typename Member::stitch_target>(target);
+    if (!has_row(owner) || !has_row(target))
+      throw usage_error("db.link and db.unlink need objects that have rows: save them first");
+    detail::with_association(association, [&]<auto M>() {
+      using names = detail::habtm_names<M>;
+      detail::sql_builder b(sql_dialect());
+      if (add) {
+        b << "INSERT INTO ";
+        b.name(names::join_table()) << " (";
+        b.name(names::owner_key()) << ", ";
+        b.name(names::target_key()) << ") VALUES (";
+        b.param() << ", ";
+        b.param() << ")";
+      } else {
+        b << "DELETE FROM ";
+        b.name(names::join_table()) << " WHERE ";
+        b.name(names::owner_key()) << " = ";
+        b.param() << " AND ";
+        b.name(names::target_key()) << " = ";
+        b.param();
+      }
+      auto st = live().acquire(std::move(b).str(), nullptr);
+      st->bind_int64(1, owner.id);
+      st->bind_int64(2, target.id);
+      st.step();
+      (owner.*M).reset();
+    });
   }
 
   // Runs the INSERT or UPDATE of `o` without touching it; returns its id.

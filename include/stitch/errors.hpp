@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <source_location>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -92,6 +93,12 @@ STITCH_DEFINE_ERROR(database_busy, transaction_conflict, "stitch.database_busy")
 /// some errors); nothing of it was kept, and nothing more runs until it is ended.
 STITCH_DEFINE_ERROR(transaction_aborted, database_error, "stitch.transaction_aborted");
 
+/// destroy() of a record with dependents under `dependent::restrict`; nothing was deleted.
+STITCH_DEFINE_ERROR(delete_restricted, constraint_violation, "stitch.delete_restricted");
+
+/// An association was given an object of a class it does not accept (found at run time).
+STITCH_DEFINE_ERROR(association_mismatch, usage_error, "stitch.association_mismatch");
+
 #undef STITCH_DEFINE_ERROR
 // NOLINTEND(bugprone-macro-parentheses)
 
@@ -139,6 +146,32 @@ class unknown_type : public error {
   std::int64_t id_;
   std::string value_;
   bool null_ = false;
+};
+
+/// Strict loading: an association that was not loaded was touched. Names the model, the
+/// association and the place in the source that touched it.
+class strict_loading_violation : public error {
+ public:
+  strict_loading_violation(std::string_view model, std::string_view association,
+                           const std::source_location& where)
+      : error("stitch.strict_loading_violation",
+              std::string(model) + "::" + std::string(association) + " was touched at " +
+                  where.file_name() + ":" + std::to_string(where.line()) + " (in " +
+                  where.function_name() + ") but was not loaded, and strict loading is on: "
+                  "load it with .includes(&" + std::string(model) + "::" +
+                  std::string(association) + ") on the query, or with db.load(object, &" +
+                  std::string(model) + "::" + std::string(association) + ")"),
+        model_(model),
+        association_(association),
+        where_(where) {}
+  [[nodiscard]] const std::string& model() const noexcept { return model_; }
+  [[nodiscard]] const std::string& association() const noexcept { return association_; }
+  [[nodiscard]] const std::source_location& where() const noexcept { return where_; }
+
+ private:
+  std::string model_;
+  std::string association_;
+  std::source_location where_;
 };
 
 }  // namespace stitch

@@ -4,6 +4,7 @@
 /// read by iteration (one row at a time), to_vector, first, count, exists or pluck.
 
 #include <algorithm>
+#include <functional>
 #include <cstdint>
 #include <iterator>
 #include <memory>
@@ -15,6 +16,8 @@
 
 #include "detail/loader.hpp"
 #include "detail/mapping.hpp"
+#include "detail/preload.hpp"
+#include "detail/query_state.hpp"
 #include "detail/session.hpp"
 #include "detail/sql.hpp"
 #include "errors.hpp"
@@ -82,107 +85,6 @@ consteval bool check_owners() {
   return ok;
 }
 
-struct order_item {
-  std::string_view column;
-  bool descending;
-};
-
-/// The untyped state of a query and its SQL.
-struct query_state {
-  std::vector<predicate_data> conditions;
-  std::vector<order_item> order;
-  std::optional<std::int64_t> limit;
-  std::optional<std::int64_t> offset;
-
-  enum class shape { rows, count, exists, column, exists_row };
-
-  std::string render(const dialect& d, const load_plan& plan, shape what,
-                     std::string_view column = {}) const {
-    sql_builder b(d);
-    // COUNT and EXISTS over a limited or offset query count the rows that query returns.
-    const bool paged = limit.has_value() || offset.has_value();
-    if (paged && (what == shape::count || what == shape::exists)) {
-      b << (what == shape::count ? "SELECT COUNT(*) FROM (" : "SELECT 1 FROM (");
-      render_into(b, d, plan, shape::exists_row, column);
-      b << ") AS ";
-      b.name("paged");
-      if (what == shape::exists) b << " LIMIT 1";
-      return std::move(b).str();
-    }
-    render_into(b, d, plan, what, column);
-    return std::move(b).str();
-  }
-
-  void render_into(sql_builder& b, const dialect& d, const load_plan& plan, shape what,
-                   std::string_view column) const {
-    switch (what) {
-      case shape::rows:
-        select_from(b, plan);
-        break;
-      case shape::count:
-        b << "SELECT COUNT(*) FROM ";
-        b.name(plan.table->name);
-        break;
-      case shape::exists:
-      case shape::exists_row:
-        b << "SELECT 1 FROM ";
-        b.name(plan.table->name);
-        break;
-      case shape::column:
-        b << "SELECT ";
-        b.name(column) << " FROM ";
-        b.name(plan.table->name);
-        break;
-    }
-    bool first = true;
-    auto next_condition = [&] {
-      b << (first ? " WHERE " : " AND ");
-      first = false;
-    };
-    if (filters_type(plan)) {
-      next_condition();
-      type_condition(b, plan);
-    }
-    for (const auto& c : conditions) {
-      next_condition();
-      const bool wrap = conditions.size() > 1 || filters_type(plan);
-      if (wrap) b << "(";
-      b.pieces(c);
-      if (wrap) b << ")";
-    }
-    if (what != shape::count && what != shape::exists) {
-      for (std::size_t i = 0; i < order.size(); ++i) {
-        b << (i == 0 ? " ORDER BY " : ", ");
-        b.name(order[i].column);
-        if (order[i].descending) b << " DESC";
-      }
-    }
-    if (what == shape::exists) {
-      b << " LIMIT 1";
-    } else if (what != shape::count && (limit || offset)) {
-      b << " LIMIT ";
-      if (limit) {
-        b.param();
-      } else {
-        b << d.no_limit();
-      }
-      if (offset) {
-        b << " OFFSET ";
-        b.param();
-      }
-    }
-  }
-
-  void bind(backend::statement& st, const load_plan& plan) const {
-    int index = 1;
-    if (filters_type(plan)) index = bind_type_names(st, plan, index);
-    for (const auto& c : conditions)
-      for (const auto& p : c.params) bind_param(st, index++, p);
-    if (limit) st.bind_int64(index++, *limit);
-    if (offset) st.bind_int64(index++, *offset);
-  }
-};
-
 }  // namespace detail
 
 /// A query on model T. Borrows the database it came from: use it while the database lives.
@@ -241,6 +143,34 @@ class query {
     return std::move(order_by(c.asc()));
   }
 
+  /// Loads an association path with the results, one batched statement per step (one per
+  /// target class for a polymorphic step): `.includes(&DataSource::fields,
+  /// &Field::unique_values)`. Call it once per path. A path that does not follow the models
+  /// is a compile error.
+  template <class... Steps>
+  query& includes(Steps... path) & {
+    static_assert(sizeof...(Steps) > 0, "[stitch] includes() needs at least one association");
+    if constexpr (sizeof...(Steps) > 0 && detail::check_path<T, Steps...>()) {
+      paths_.push_back([path...](detail::session& s, const std::vector<T*>& objects,
+                                 const detail::link& l) {
+        detail::preload_path(s, objects, l, path...);
+      });
+    }
+    return *this;
+  }
+  template <class... Steps>
+  query includes(Steps... path) && {
+    return std::move(includes(path...));
+  }
+
+  /// Strict loading for the objects this query loads (and the objects loaded with them):
+  /// touching an association that was not loaded throws strict_loading_violation.
+  query& strict_loading(bool on = true) & {
+    strict_ = on;
+    return *this;
+  }
+  query strict_loading(bool on = true) && { return std::move(strict_loading(on)); }
+
   query& limit(std::int64_t n) & {
     state_.limit = n;
     return *this;
@@ -272,20 +202,34 @@ class query {
       q.state_.limit = std::min<std::int64_t>(q.state_.limit.value_or(1), 1);
     auto st = q.run(shape::rows);
     const auto& plan = detail::plan_of<T>();
+    const auto l = link();
     while (st.step()) {
       value_type v{};
-      if (detail::load_row<T>(plan, *st, v)) return maybe_t<T>(std::move(v));
+      if (detail::load_row<T>(plan, *st, v, l)) {
+        std::vector<T*> one{detail::object_of<T>(v)};
+        run_paths(one, l);
+        return maybe_t<T>(std::move(v));
+      }
     }
     return maybe_t<T>();
   }
   /// Every matching row, collected.
   [[nodiscard]] std::vector<value_type> to_vector() const {
     std::vector<value_type> out;
-    auto st = run(shape::rows);
-    const auto& plan = detail::plan_of<T>();
-    value_type v{};
-    while (st.step())
-      if (detail::load_row<T>(plan, *st, v)) out.push_back(std::move(v));
+    {
+      auto st = run(shape::rows);
+      const auto& plan = detail::plan_of<T>();
+      const auto l = link();
+      value_type v{};
+      while (st.step())
+        if (detail::load_row<T>(plan, *st, v, l)) out.push_back(std::move(v));
+    }
+    if (!paths_.empty()) {
+      std::vector<T*> objects;
+      objects.reserve(out.size());
+      for (auto& v : out) objects.push_back(detail::object_of<T>(v));
+      run_paths(objects, link());
+    }
     return out;
   }
   /// One column of every matching row: the member's type, or std::optional of it for a
@@ -320,7 +264,7 @@ class query {
   /// Runs the query; rows are read as the iterator advances.
   iterator begin() & {
     cursor_.reset();  // gives a previous run's statement back before this run asks for it
-    cursor_ = std::make_unique<cursor>(run(shape::rows));
+    cursor_ = std::make_unique<cursor>(run(shape::rows), this);
     cursor_->advance();
     return iterator(cursor_.get());
   }
@@ -330,15 +274,49 @@ class query {
 
  private:
   struct cursor {
-    explicit cursor(detail::lease l) : statement(std::move(l)) {}
+    cursor(detail::lease l, const query* q) : statement(std::move(l)), owner(q), link(q->link()) {}
     void advance() {
+      if (owner->paths_.empty()) {
+        const auto& plan = detail::plan_of<T>();
+        while (statement->step())
+          if (detail::load_row<T>(plan, **statement, current, link)) return;
+        finish();
+        return;
+      }
+      // With includes: read a batch of rows, load their associations, then hand them out.
+      if (++next < batch.size()) {
+        current = std::move(batch[next]);
+        return;
+      }
+      refill();
+    }
+    void refill() {
+      batch.clear();
+      next = 0;
       const auto& plan = detail::plan_of<T>();
-      while (statement->step())
-        if (detail::load_row<T>(plan, **statement, current)) return;
+      value_type v{};
+      while (batch.size() < batch_size && statement && (*statement).step())
+        if (detail::load_row<T>(plan, **statement, v, link)) batch.push_back(std::move(v));
+      if (batch.empty()) {
+        finish();
+        return;
+      }
+      std::vector<T*> objects;
+      objects.reserve(batch.size());
+      for (auto& b : batch) objects.push_back(detail::object_of<T>(b));
+      owner->run_paths(objects, link);
+      current = std::move(batch[0]);
+    }
+    void finish() {
       done = true;
       statement.reset();  // the statement goes back to the cache as soon as the rows run out
     }
+    static constexpr std::size_t batch_size = 1000;
     std::optional<detail::lease> statement;
+    const query* owner;
+    detail::link link;
+    std::vector<value_type> batch;
+    std::size_t next = 0;
     value_type current{};
     bool done = false;
   };
@@ -377,6 +355,13 @@ class query {
     return *session_;
   }
 
+  [[nodiscard]] detail::link link() const { return connected().link_for(strict_); }
+
+  void run_paths(const std::vector<T*>& objects, const detail::link& l) const {
+    if (objects.empty()) return;
+    for (const auto& p : paths_) p(connected(), objects, l);
+  }
+
   detail::lease run(shape what, std::string_view column = {}) const {
     auto& s = connected();
     const auto& plan = detail::plan_of<T>();
@@ -401,6 +386,9 @@ class query {
 
   detail::session* session_ = nullptr;
   detail::query_state state_;
+  std::vector<std::function<void(detail::session&, const std::vector<T*>&, const detail::link&)>>
+      paths_;
+  bool strict_ = false;
   cursor_holder cursor_;
 };
 

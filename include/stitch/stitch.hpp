@@ -3,6 +3,7 @@
 /// The umbrella header: models, hierarchies, queries, transactions and the database.
 /// Adapters have their own headers: <stitch/sqlite.hpp>.
 
+#include "association.hpp"
 #include "backend.hpp"
 #include "database.hpp"
 #include "dialect.hpp"

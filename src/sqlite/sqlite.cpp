@@ -390,6 +390,9 @@ class connection final : public backend::connection {
   bool in_transaction() const noexcept override { return sqlite3_get_autocommit(handle()) == 0; }
 
   std::string describe() const override { return where_; }
+  int max_parameters() const noexcept override {
+    return sqlite3_limit(handle(), SQLITE_LIMIT_VARIABLE_NUMBER, -1);
+  }
 
  private:
   sqlite3* handle() const noexcept { return db_.getHandle(); }

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "../errors.hpp"
+#include "association_core.hpp"
 #include "mapping.hpp"
 #include "row.hpp"
 
@@ -18,6 +19,16 @@ template <class T>
 using loaded = std::conditional_t<is_polymorphic_query<T>, std::unique_ptr<T>, T>;
 template <class T>
 using maybe = std::conditional_t<is_polymorphic_query<T>, std::unique_ptr<T>, std::optional<T>>;
+
+/// The object a loaded value holds.
+template <class T>
+T* object_of(loaded<T>& v) noexcept {
+  if constexpr (is_polymorphic_query<T>) {
+    return v.get();
+  } else {
+    return &v;
+  }
+}
 
 inline std::string result_column_name(const load_plan& plan, int position) {
   const table_def& t = *plan.table;
@@ -40,22 +51,24 @@ void naming_bad_values(const load_plan& plan, backend::statement& st, F&& read) 
 
 /// Reads the current row's id and members into an object of exactly class C, and marks it
 /// persisted. `positions` are the result columns of C's members (load_plan::positions).
+/// Its associations remember the session `l` (to load lazily) and whether loading is strict.
 template <class C>
-void read_object(backend::statement& st, const int* positions, C& obj) {
+void read_object(backend::statement& st, const int* positions, C& obj, const link& l) {
   obj.id = st.get_int64(0);
   read_members(obj, st, positions);
   record_access::set_persisted(obj, true);
+  if constexpr (has_associations<C>) attach_all(obj, l);
 }
 
 template <class C, class Base>
-std::unique_ptr<Base> make_object(backend::statement& st, const int* positions) {
+std::unique_ptr<Base> make_object(backend::statement& st, const int* positions, const link& l) {
   auto obj = std::make_unique<C>();
-  read_object(st, positions, *obj);
+  read_object(st, positions, *obj, l);
   return obj;
 }
 
 template <class T>
-using factory = std::unique_ptr<T> (*)(backend::statement&, const int*);
+using factory = std::unique_ptr<T> (*)(backend::statement&, const int*, const link&);
 
 /// One factory per class of T's hierarchy; null for classes a query on T cannot load.
 template <class T>
@@ -92,14 +105,14 @@ inline int resolve_class(const load_plan& plan, backend::statement& st) {
 /// Reads the current row into an object of exactly class C. Throws data_error naming the
 /// column and row for a value that does not fit its member.
 template <class C>
-void read_row_into(const load_plan& plan, backend::statement& st, C& obj) {
+void read_row_into(const load_plan& plan, backend::statement& st, C& obj, const link& l) {
   naming_bad_values(plan, st,
-                    [&] { read_object(st, plan.positions[mapping<C>::index].data(), obj); });
+                    [&] { read_object(st, plan.positions[mapping<C>::index].data(), obj, l); });
 }
 
 /// Loads the current row into `out`; false when the row is skipped by the policy.
 template <class T>
-bool load_row(const load_plan& plan, backend::statement& st, loaded<T>& out) {
+bool load_row(const load_plan& plan, backend::statement& st, loaded<T>& out, const link& l) {
   if constexpr (is_polymorphic_query<T>) {
     const int c = plan.table->has_type ? resolve_class(plan, st) : 0;
     if (c < 0) return false;
@@ -113,12 +126,12 @@ bool load_row(const load_plan& plan, backend::statement& st, loaded<T>& out) {
               ": every row must name a concrete class");
     }
     naming_bad_values(plan, st,
-                      [&] { out = make(st, plan.positions[static_cast<std::size_t>(c)].data()); });
+                      [&] { out = make(st, plan.positions[static_cast<std::size_t>(c)].data(), l); });
   } else {
     if constexpr (mapping<T>::index == 0 && mapping<T>::has_type_column) {
       if (resolve_class(plan, st) < 0) return false;
     }
-    read_row_into(plan, st, out);
+    read_row_into(plan, st, out, l);
   }
   return true;
 }

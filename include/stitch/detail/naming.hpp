@@ -10,7 +10,7 @@ namespace stitch::detail {
 /// ActiveSupport's underscore: "DataSource" -> "data_source", "HTML5Parser" -> "html5_parser".
 /// Rails applies /([A-Z\d]+)([A-Z][a-z])/ -> '\1_\2', then /([a-z\d])([A-Z])/ -> '\1_\2',
 /// then downcases. A qualified name keeps its last part.
-inline std::string underscore(std::string_view name) {
+constexpr std::string underscore(std::string_view name) {
   if (const auto sep = name.rfind("::"); sep != std::string_view::npos) name.remove_prefix(sep + 2);
   auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
   auto lower = [](char c) { return c >= 'a' && c <= 'z'; };

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -93,10 +94,60 @@ class lease {
   bool started_ = false;
 };
 
+/// What objects loaded through a session remember of it: which session (by serial, so that a
+/// closed database is detected instead of used) and whether strict loading applies to them.
+struct link {
+  std::uint64_t session = 0;
+  bool strict = false;
+};
+
+/// The open sessions by serial. Associations find their database here when they load
+/// lazily; a serial whose database was closed finds nothing.
+class session_registry {
+ public:
+  static std::uint64_t add(session* s) {
+    auto& r = instance();
+    const std::lock_guard lock(r.mutex_);
+    const auto serial = ++r.last_;
+    r.open_.emplace(serial, s);
+    return serial;
+  }
+  static void remove(std::uint64_t serial) noexcept {
+    auto& r = instance();
+    const std::lock_guard lock(r.mutex_);
+    r.open_.erase(serial);
+  }
+  static session* find(std::uint64_t serial) {
+    auto& r = instance();
+    const std::lock_guard lock(r.mutex_);
+    const auto it = r.open_.find(serial);
+    return it == r.open_.end() ? nullptr : it->second;
+  }
+
+ private:
+  static session_registry& instance() {
+    static session_registry r;
+    return r;
+  }
+  std::mutex mutex_;
+  std::uint64_t last_ = 0;
+  std::unordered_map<std::uint64_t, session*> open_;
+};
+
 class session {
  public:
   explicit session(std::unique_ptr<backend::connection> connection)
-      : connection_(std::move(connection)) {}
+      : connection_(std::move(connection)), serial_(session_registry::add(this)) {}
+  session(const session&) = delete;
+  session& operator=(const session&) = delete;
+  ~session() { session_registry::remove(serial_); }
+
+  /// What objects loaded now remember of this session; `strict` adds strict loading.
+  [[nodiscard]] link link_for(bool strict) const noexcept {
+    return {serial_, strict || strict_loading_};
+  }
+  void set_strict_loading(bool on) noexcept { strict_loading_ = on; }
+  [[nodiscard]] bool strict_loading() const noexcept { return strict_loading_; }
 
   [[nodiscard]] backend::connection& connection() const noexcept { return *connection_; }
   [[nodiscard]] const dialect& sql_dialect() const noexcept { return connection_->sql_dialect(); }
@@ -295,6 +346,8 @@ class session {
   std::unordered_map<std::uint64_t, std::uint64_t> released_into_;  // committed savepoints
   std::unordered_set<std::uint64_t> rolled_back_;
   std::uint64_t executed_ = 0;
+  std::uint64_t serial_;
+  bool strict_loading_ = false;
 };
 
 inline bool lease::step() {

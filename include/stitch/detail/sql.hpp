@@ -178,8 +178,17 @@ inline std::string delete_sql(const dialect& d, const table_def& t) {
   return std::move(b).str();
 }
 
+/// A foreign-key constraint: table.column references references_table(id).
+struct foreign_key_def {
+  std::string table;
+  std::string column;
+  std::string references;
+  bool operator==(const foreign_key_def&) const = default;
+};
+
 /// CREATE TABLE IF NOT EXISTS, with the column types Rails' migrations write.
-inline std::string create_table_sql(const dialect& d, const table_def& t) {
+inline std::string create_table_sql(const dialect& d, const table_def& t,
+                                    const std::vector<foreign_key_def>& keys = {}) {
   sql_builder b(d);
   b << "CREATE TABLE IF NOT EXISTS ";
   b.name(t.name) << " (";
@@ -193,7 +202,54 @@ inline std::string create_table_sql(const dialect& d, const table_def& t) {
     b.name(c.name) << " " << d.column_type(c.kind);
     if (!c.nullable) b << " NOT NULL";
   }
+  for (const auto& k : keys) {
+    if (k.table != t.name) continue;
+    b << ", CONSTRAINT ";
+    b.name("fk_" + k.table + "_" + k.column) << " FOREIGN KEY (";
+    b.name(k.column) << ") REFERENCES ";
+    b.name(k.references) << " (";
+    b.name("id") << ")";
+  }
   b << ")";
+  return std::move(b).str();
+}
+
+/// Rails' index names: index_<table>_on_<col>[_and_<col>...].
+inline std::string create_index_sql(const dialect& d, const std::string& table,
+                                    const std::vector<std::string>& columns, bool unique = false) {
+  std::string name = "index_" + table + "_on_";
+  for (std::size_t i = 0; i < columns.size(); ++i) name += (i == 0 ? "" : "_and_") + columns[i];
+  sql_builder b(d);
+  b << (unique ? "CREATE UNIQUE INDEX IF NOT EXISTS " : "CREATE INDEX IF NOT EXISTS ");
+  b.name(name) << " ON ";
+  b.name(table) << " (";
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i != 0) b << ", ";
+    b.name(columns[i]);
+  }
+  b << ")";
+  return std::move(b).str();
+}
+
+/// A has_and_belongs_to_many join table: two key columns referencing their tables.
+inline std::string create_join_table_sql(const dialect& d, const std::string& table,
+                                         const std::string& owner_key,
+                                         const std::string& owner_table,
+                                         const std::string& target_key,
+                                         const std::string& target_table) {
+  sql_builder b(d);
+  b << "CREATE TABLE IF NOT EXISTS ";
+  b.name(table) << " (";
+  b.name(owner_key) << " " << d.column_type(column_kind::big_integer) << " NOT NULL, ";
+  b.name(target_key) << " " << d.column_type(column_kind::big_integer) << " NOT NULL, CONSTRAINT ";
+  b.name("fk_" + table + "_" + owner_key) << " FOREIGN KEY (";
+  b.name(owner_key) << ") REFERENCES ";
+  b.name(owner_table) << " (";
+  b.name("id") << "), CONSTRAINT ";
+  b.name("fk_" + table + "_" + target_key) << " FOREIGN KEY (";
+  b.name(target_key) << ") REFERENCES ";
+  b.name(target_table) << " (";
+  b.name("id") << "))";
   return std::move(b).str();
 }
 
