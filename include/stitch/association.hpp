@@ -16,7 +16,6 @@
 #include <cstdint>
 #include <iterator>
 #include <memory>
-#include <source_location>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -231,7 +230,7 @@ class association_base {
   ~association_base() = default;
 
   // Makes the association loaded, by the database or by the rules for new objects.
-  void touch(const std::source_location& where, bool empty_when_detached) const {
+  void touch(const stitch::source_location& where, bool empty_when_detached) const {
     if (!loaded_) touch_slow(where, empty_when_detached);
   }
 
@@ -247,7 +246,7 @@ class association_base {
  private:
   friend struct association_access;
 
-  void touch_slow(const std::source_location& where, bool empty_when_detached) const {
+  void touch_slow(const stitch::source_location& where, bool empty_when_detached) const {
     if (info_ == nullptr) {
       if (empty_when_detached) {
         loaded_ = true;  // an object that never met a database has no associated rows yet
@@ -361,30 +360,30 @@ class collection_base : public association_base {
   ~collection_base() { release(); }
 
   /// The objects, loading them first if need be (see association_base::touch).
-  iterator begin(const std::source_location& where = std::source_location::current()) const {
+  iterator begin(const stitch::source_location& where = stitch::source_location::current()) const {
     touch(where, true);
     return iterator(items_.begin());
   }
   iterator end() const noexcept { return iterator(items_.end()); }
   [[nodiscard]] std::size_t size(
-      const std::source_location& where = std::source_location::current()) const {
+      const stitch::source_location& where = stitch::source_location::current()) const {
     touch(where, true);
     return items_.size();
   }
   [[nodiscard]] bool empty(
-      const std::source_location& where = std::source_location::current()) const {
+      const stitch::source_location& where = stitch::source_location::current()) const {
     touch(where, true);
     return items_.empty();
   }
   /// The i-th object; throws std::out_of_range past the end.
   [[nodiscard]] T& at(std::size_t i,
-                      const std::source_location& where = std::source_location::current()) const {
+                      const stitch::source_location& where = stitch::source_location::current()) const {
     touch(where, true);
     return *items_.at(i);
   }
   /// The objects as shared pointers, loading them first if need be.
   [[nodiscard]] const items_type& shared(
-      const std::source_location& where = std::source_location::current()) const {
+      const stitch::source_location& where = stitch::source_location::current()) const {
     touch(where, true);
     return items_;
   }
@@ -402,12 +401,14 @@ class collection_base : public association_base {
   void release() noexcept {
     if (info_ == nullptr || info_->unlink == nullptr) return;
     const void* self = owner();
-    for (const auto& item : items_) info_->unlink(item.get(), self);
+    for (const auto& item : items_)
+      if (item) info_->unlink(item.get(), self);
   }
   void adopt() noexcept {
     if (info_ == nullptr || info_->relink == nullptr) return;
     void* self = owner();
-    for (const auto& item : items_) info_->relink(item.get(), self);
+    for (const auto& item : items_)
+      if (item) info_->relink(item.get(), self);
   }
 
   mutable items_type items_;
@@ -445,13 +446,13 @@ class single_base : public association_base {
   ~single_base() { release(); }
 
   /// The associated object, or nullptr when there is none, loading it first if need be.
-  [[nodiscard]] T* get(const std::source_location& where = std::source_location::current()) const {
+  [[nodiscard]] T* get(const stitch::source_location& where = stitch::source_location::current()) const {
     touch(where, empty_when_detached());
     return target_.get();
   }
   /// The associated object as a shared pointer (empty when there is none).
   [[nodiscard]] std::shared_ptr<T> shared(
-      const std::source_location& where = std::source_location::current()) const {
+      const stitch::source_location& where = stitch::source_location::current()) const {
     touch(where, empty_when_detached());
     return target_;
   }
@@ -592,8 +593,7 @@ class has_many : public detail::collection_base<Target> {
   /// Adds an object; a new one is inserted when the owner is saved, with its foreign key.
   void add(std::shared_ptr<Target> obj) {
     if (!obj) throw usage_error("has_many::add was given a null pointer");
-    this->touch(std::source_location::current(), true);
-    this->items_.push_back(std::move(obj));
+    this->items_.push_back(std::move(obj));  // kept when the association is loaded later
   }
 };
 

@@ -439,7 +439,7 @@ class database {
       if constexpr (A::kind == detail::association_kind::belongs_to) {
         any = any || detail::association_access::pending(a);
       } else if constexpr (A::kind != detail::association_kind::habtm && !A::is_through) {
-        if (any || !a.loaded()) return;
+        if (any) return;
         for_each_child<M>(o, [&](auto& child) {
           any = any || child.new_record() ||
                 detail::key_value(A::key_of(child)) != o.id;
@@ -483,7 +483,6 @@ class database {
       if constexpr ((A::kind == detail::association_kind::has_many ||
                      A::kind == detail::association_kind::has_one) &&
                     !A::is_through) {
-        if (!(o.*M).loaded()) return;
         using T = typename A::target;
         for_each_child<M>(o, [&](T& child) {
           auto& key = A::key_of(child);

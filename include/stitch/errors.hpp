@@ -4,13 +4,44 @@
 
 #include <cstdint>
 #include <optional>
+#if __has_include(<source_location>)
 #include <source_location>
+#endif
 #include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
 
 namespace stitch {
+
+#if defined(__cpp_lib_source_location)
+/// Where in the source a call was made (std::source_location where the library has it).
+using source_location = std::source_location;
+#else
+/// Where in the source a call was made: stitch::source_location's interface, for standard
+/// libraries that lack it with this compiler (libstdc++ 12 with clang 14).
+class source_location {
+ public:
+  static constexpr source_location current(const char* file = __builtin_FILE(),
+                                           const char* function = __builtin_FUNCTION(),
+                                           std::uint_least32_t line = __builtin_LINE()) noexcept {
+    source_location here;
+    here.file_ = file;
+    here.function_ = function;
+    here.line_ = line;
+    return here;
+  }
+  [[nodiscard]] constexpr const char* file_name() const noexcept { return file_; }
+  [[nodiscard]] constexpr const char* function_name() const noexcept { return function_; }
+  [[nodiscard]] constexpr std::uint_least32_t line() const noexcept { return line_; }
+  [[nodiscard]] constexpr std::uint_least32_t column() const noexcept { return 0; }
+
+ private:
+  const char* file_ = "";
+  const char* function_ = "";
+  std::uint_least32_t line_ = 0;
+};
+#endif
 
 /// Base of every stitch exception. what() starts with a stable id in brackets, such as
 /// "[stitch.unique_violation]", followed by a message naming the table or model.
@@ -153,7 +184,7 @@ class unknown_type : public error {
 class strict_loading_violation : public error {
  public:
   strict_loading_violation(std::string_view model, std::string_view association,
-                           const std::source_location& where)
+                           const stitch::source_location& where)
       : error("stitch.strict_loading_violation",
               std::string(model) + "::" + std::string(association) + " was touched at " +
                   where.file_name() + ":" + std::to_string(where.line()) + " (in " +
@@ -166,12 +197,12 @@ class strict_loading_violation : public error {
         where_(where) {}
   [[nodiscard]] const std::string& model() const noexcept { return model_; }
   [[nodiscard]] const std::string& association() const noexcept { return association_; }
-  [[nodiscard]] const std::source_location& where() const noexcept { return where_; }
+  [[nodiscard]] const stitch::source_location& where() const noexcept { return where_; }
 
  private:
   std::string model_;
   std::string association_;
-  std::source_location where_;
+  stitch::source_location where_;
 };
 
 }  // namespace stitch

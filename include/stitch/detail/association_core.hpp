@@ -88,21 +88,24 @@ inline constexpr bool has_associations = associations_of<C>::size > 0;
 
 // ---- Names built at compile time -----------------------------------------------------
 
+/// A short string built at compile time (column names such as data_source_id).
 struct static_name {
   char data[128]{};  // NOLINT(modernize-avoid-c-arrays)
-  std::size_t size = 0;
-  [[nodiscard]] constexpr std::string_view view() const { return {data, size}; }
+  std::size_t length = 0;
+  [[nodiscard]] constexpr std::string_view view() const { return {data, length}; }
+  [[nodiscard]] constexpr std::size_t size() const { return length; }
+  constexpr void push_back(char c) { data[length++] = c; }
+  [[nodiscard]] constexpr char operator[](std::size_t i) const { return data[i]; }
 };
 
-consteval static_name join_names(std::string_view a, std::string_view b) {
+constexpr static_name join_names(std::string_view a, std::string_view b) {
   static_name out;
-  for (char c : a) out.data[out.size++] = c;
-  for (char c : b) out.data[out.size++] = c;
+  for (char c : a) out.push_back(c);
+  for (char c : b) out.push_back(c);
   return out;
 }
-consteval static_name underscore_name(std::string_view cls, std::string_view suffix) {
-  const std::string u = underscore(cls);
-  return join_names(u, suffix);
+constexpr static_name underscore_name(std::string_view cls, std::string_view suffix) {
+  return join_names(underscore_as<static_name>(cls).view(), suffix);
 }
 
 // ---- Options ---------------------------------------------------------------------------
@@ -326,7 +329,7 @@ struct assoc {
     }
   }();
   static constexpr column_pos type_column = [] {
-    if constexpr (type_name.size == 0) {
+    if constexpr (type_name.length == 0) {
       return column_pos{};
     } else {
       return find_column<key_holder>(type_name.view());
@@ -366,12 +369,12 @@ consteval bool check_association() {
                     "[stitch] an association's foreign-key column must be an integer "
                     "(std::int64_t or std::int32_t, or std::optional of one)");
     }
-    if constexpr (A::type_name.size != 0) {
+    if constexpr (A::type_name.length != 0) {
       static_assert(A::type_column.found(),
                     "[stitch] a polymorphic association needs a <name>_type column "
                     "(std::string or std::optional<std::string>) next to <name>_id");
     }
-    return A::key.found() && (A::type_name.size == 0 || A::type_column.found());
+    return A::key.found() && (A::type_name.length == 0 || A::type_column.found());
   }
 }
 
@@ -447,10 +450,8 @@ struct association_access {
   /// Fills a collection with what the database has; new objects added before stay after them.
   template <class T>
   static void fill(collection_base<T>& a, std::vector<std::shared_ptr<T>> loaded) {
-    if (a.loaded_) {
-      for (auto& item : a.items_)
-        if (item->new_record()) loaded.push_back(std::move(item));
-    }
+    for (auto& item : a.items_)
+      if (item->new_record()) loaded.push_back(std::move(item));
     a.release();
     a.items_ = std::move(loaded);
     a.loaded_ = true;

@@ -9,29 +9,31 @@ namespace stitch::detail {
 
 /// ActiveSupport's underscore: "DataSource" -> "data_source", "HTML5Parser" -> "html5_parser".
 /// Rails applies /([A-Z\d]+)([A-Z][a-z])/ -> '\1_\2', then /([a-z\d])([A-Z])/ -> '\1_\2',
-/// then downcases. A qualified name keeps its last part.
-constexpr std::string underscore(std::string_view name) {
+/// then downcases. A qualified name keeps its last part. S is any string type with
+/// push_back, size and operator[] (std::string, or a fixed buffer at compile time).
+template <class S>
+constexpr S underscore_as(std::string_view name) {
   if (const auto sep = name.rfind("::"); sep != std::string_view::npos) name.remove_prefix(sep + 2);
   auto upper = [](char c) { return c >= 'A' && c <= 'Z'; };
   auto lower = [](char c) { return c >= 'a' && c <= 'z'; };
   auto digit = [](char c) { return c >= '0' && c <= '9'; };
-  std::string first;
-  first.reserve(name.size() + 4);
+  S first{};
   for (std::size_t i = 0; i < name.size(); ++i) {
     if (i > 0 && upper(name[i]) && i + 1 < name.size() && lower(name[i + 1]) &&
         (upper(name[i - 1]) || digit(name[i - 1])))
-      first += '_';
-    first += name[i];
+      first.push_back('_');
+    first.push_back(name[i]);
   }
-  std::string out;
-  out.reserve(first.size() + 4);
+  S out{};
   for (std::size_t i = 0; i < first.size(); ++i) {
     const char c = first[i];
-    if (i > 0 && upper(c) && (lower(first[i - 1]) || digit(first[i - 1]))) out += '_';
-    out += upper(c) ? static_cast<char>(c - 'A' + 'a') : (c == '-' ? '_' : c);
+    if (i > 0 && upper(c) && (lower(first[i - 1]) || digit(first[i - 1]))) out.push_back('_');
+    out.push_back(upper(c) ? static_cast<char>(c - 'A' + 'a') : (c == '-' ? '_' : c));
   }
   return out;
 }
+
+inline std::string underscore(std::string_view name) { return underscore_as<std::string>(name); }
 
 /// ActiveSupport's English pluralization: its irregular words, uncountable words and suffix
 /// rules, tried in Rails' order (the last rule defined wins).

@@ -90,7 +90,7 @@ void plan_association(schema_plan& plan, std::vector<foreign_key_def>& wanted) {
     using holder = typename A::key_holder;
     const auto& table = table_of<holder>().name;
     const std::string key(A::key_name.view());
-    if constexpr (A::type_name.size != 0) {
+    if constexpr (A::type_name.length != 0) {
       schema_plan::add(plan.indexes,
                        index_def{table, {std::string(A::type_name.view()), key}, false});
     } else {
