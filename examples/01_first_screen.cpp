@@ -27,8 +27,11 @@ struct FieldColumns {
   std::optional<std::string> maps_to;
 };
 
+struct Field;
 struct DataSource : stitch::model<DataSource, DataSourceColumns> {
   virtual std::string profile() const { return "nothing to profile"; }  // each subclass overrides
+  stitch::has_many<Field> fields;  // Field's data_source_id
+  using associations = stitch::associations<&DataSource::fields>;
 };
 struct CsvFile : stitch::subclass<CsvFile, DataSource, CsvFileColumns> {
   std::string profile() const override { return fmt::format("stream {} split on '{}'", path, delimiter); }
@@ -38,7 +41,10 @@ struct Socrata : stitch::subclass<Socrata, DataSource, SocrataColumns> {
     return fmt::format("ask https://{}/api/views/{}.json", domain, dataset_id);
   }
 };
-struct Field : stitch::model<Field, FieldColumns> {};
+struct Field : stitch::model<Field, FieldColumns> {
+  stitch::belongs_to<DataSource> data_source;  // loads as a CsvFile or a Socrata
+  using associations = stitch::associations<&Field::data_source>;
+};
 
 // One line picks the layout: every class in the data_sources table, told apart by `type`.
 template <>
@@ -59,18 +65,15 @@ int main() {
   socrata.dataset_id = "nuek-vuh3";
   db.save(socrata);
 
-  for (const char* name : {"title", "timeStamp", "lat", "lng"}) {
-    Field field;
-    field.data_source_id = csv.id;
-    field.name = name;
-    db.save(field);
-  }
+  for (const char* name : {"title", "timeStamp", "lat", "lng"}) csv.fields.build().name = name;
+  db.save(csv);  // inserts the four fields with data_source_id = csv.id
 
   using stitch::col;
-  for (auto& ds : db.all<DataSource>().order_by(col<&DataSource::name>)) {  // std::unique_ptr<DataSource>
-    const auto fields = db.all<Field>().where(col<&Field::data_source_id> == ds->id).count();
-    fmt::print("{} {}: {} fields; profile: {}\n", ds->type_name(), ds->name, fields, ds->profile());
-  }
+  const auto before = db.statements_executed();
+  for (auto& ds : db.all<DataSource>().order_by(col<&DataSource::name>).includes(&DataSource::fields))
+    fmt::print("{} {}: {} fields; profile: {}\n", ds->type_name(), ds->name, ds->fields.size(),
+               ds->profile());  // ds is a std::unique_ptr<DataSource>
+  fmt::print("{} statements for the sources and their fields\n", db.statements_executed() - before);
   for (auto& csv_file : db.all<CsvFile>())  // a CsvFile query filters on type and yields CsvFile
     fmt::print("CSV file {} at {}\n", csv_file.id, csv_file.path);
 }

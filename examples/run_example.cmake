@@ -1,7 +1,7 @@
 # Runs an example in a scratch directory and compares its output with the expected text.
 file(REMOVE_RECURSE ${WORK_DIR})
 file(MAKE_DIRECTORY ${WORK_DIR})
-execute_process(COMMAND ${PROGRAM} WORKING_DIRECTORY ${WORK_DIR}
+execute_process(COMMAND ${PROGRAM} WORKING_DIRECTORY ${WORK_DIR} TIMEOUT 60
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "${PROGRAM} exited with ${rc}\n${out}\n${err}")

@@ -494,6 +494,7 @@ class database {
                                                        : o.type_name());
           }
           save_any<T>(child, g, true);
+          detail::batch<M>::set_inverse(child, o);
         });
       }
     });
@@ -548,6 +549,7 @@ class database {
     detail::for_each_association<C>([&]<auto M>() {
       using A = detail::assoc<M>;
       using dk = detail::dependent_kind;
+      if constexpr (A::dependent != dk::none) static_assert(detail::reported(detail::check_association<M>()));
       static_assert(A::dependent == dk::none ||
                         (!A::is_through && A::kind != detail::association_kind::belongs_to &&
                          A::kind != detail::association_kind::habtm),
@@ -572,6 +574,7 @@ class database {
                                   " has rows, and it is dependent::restrict; nothing was deleted");
       } else if constexpr (A::dependent == dk::destroy) {
         std::vector<typename A::owner*> one{&o};
+        (o.*M).reset();  // what the database has now, not what was loaded before
         for (auto* child : detail::preload<M>(s, one, s.link_for(false)))
           detail::with_dynamic_class<typename A::target>(
               *child, [&]<class X>(X& x) { destroy_node(x, state); });

@@ -295,8 +295,13 @@ class query {
       next = 0;
       const auto& plan = detail::plan_of<T>();
       value_type v{};
-      while (batch.size() < batch_size && statement && (*statement).step())
+      while (batch.size() < batch_size && statement) {
+        if (!(*statement).step()) {
+          statement.reset();  // stepping a finished statement would run it again
+          break;
+        }
         if (detail::load_row<T>(plan, **statement, v, link)) batch.push_back(std::move(v));
+      }
       if (batch.empty()) {
         finish();
         return;

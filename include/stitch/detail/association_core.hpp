@@ -251,7 +251,9 @@ inline constexpr bool is_key_member =
 /// Reads a key column: 0 for NULL.
 template <class M>
 std::int64_t key_value(const M& m) {
-  if constexpr (is_nullable_v<M>) {
+  if constexpr (!is_key_member<M>) {
+    return 0;  // check_association reports the column's type
+  } else if constexpr (is_nullable_v<M>) {
     return m ? static_cast<std::int64_t>(*m) : 0;
   } else {
     return static_cast<std::int64_t>(m);
@@ -261,7 +263,9 @@ std::int64_t key_value(const M& m) {
 /// Writes a key column: 0 writes NULL into an optional member.
 template <class M>
 void set_key(M& m, std::int64_t id, std::string_view where) {
-  if constexpr (is_nullable_v<M>) {
+  if constexpr (!is_key_member<M>) {
+    return;  // check_association reports the column's type
+  } else if constexpr (is_nullable_v<M>) {
     if (id == 0) {
       m.reset();
     } else {
@@ -337,20 +341,47 @@ struct assoc {
   }();
 
   /// The key column of obj (the owner for belongs_to, a target otherwise).
+  // (A missing column is reported once by check_association; a stand-in keeps the rest of
+  // the compilation quiet.)
   template <class Obj>
   static auto& key_of(Obj& obj) {
-    return column_of<key_holder, key.lineage, key.field>(obj);
+    if constexpr (key.found()) {
+      return column_of<key_holder, key.lineage, key.field>(obj);
+    } else {
+      static std::int64_t missing = 0;
+      return missing;
+    }
   }
   /// The `<name>_type` column of obj.
   template <class Obj>
   static auto& type_of(Obj& obj) {
-    return column_of<key_holder, type_column.lineage, type_column.field>(obj);
+    if constexpr (type_column.found()) {
+      return column_of<key_holder, type_column.lineage, type_column.field>(obj);
+    } else {
+      static std::string missing;
+      return missing;
+    }
   }
 };
 
 template <auto M>
-using key_member_t = typename column_at<typename assoc<M>::key_holder, assoc<M>::key.lineage,
-                                        assoc<M>::key.field>::member;
+using key_member_t = std::remove_cvref_t<decltype(assoc<M>::key_of(
+    std::declval<typename assoc<M>::key_holder&>()))>;
+
+/// True when association M's columns exist and have usable types (no message).
+template <auto M>
+consteval bool association_ok() {
+  using A = assoc<M>;
+  if constexpr (A::kind == association_kind::habtm || A::is_through) {
+    return true;
+  } else if constexpr (!A::key.found()) {
+    return false;
+  } else {
+    return is_key_member<std::remove_cvref_t<decltype(A::key_of(
+               std::declval<typename A::key_holder&>()))>> &&
+           (A::type_name.length == 0 || A::type_column.found());
+  }
+}
 
 /// Checks, once per association, what can only be checked with every class complete.
 template <auto M>
@@ -374,7 +405,7 @@ consteval bool check_association() {
                     "[stitch] a polymorphic association needs a <name>_type column "
                     "(std::string or std::optional<std::string>) next to <name>_id");
     }
-    return A::key.found() && (A::type_name.length == 0 || A::type_column.found());
+    return association_ok<M>();
   }
 }
 
@@ -556,6 +587,7 @@ void relink_inverse(void* child, void* owner) {
 /// The descriptor of association M; the first call measures the member's offset.
 template <auto M>
 const association_info& info_of(const owner_of<M>& owner) {
+  static_assert(reported(check_association<M>()));
   using A = assoc<M>;
   static const association_info info = [&] {
     association_info i;
@@ -564,15 +596,26 @@ const association_info& info_of(const owner_of<M>& owner) {
     // From the owner to the member's association_base subobject, which owner() starts from.
     const association_base* member = &(owner.*M);
     i.offset = reinterpret_cast<const char*>(member) - reinterpret_cast<const char*>(&owner);
-    i.load = &lazy_load<M>;
-    if constexpr (inverse_index<M>() >= 0) {
-      i.unlink = &unlink_inverse<M>;
-      i.relink = &relink_inverse<M>;
+    if constexpr (association_ok<M>()) {
+      i.load = &lazy_load<M>;
+      if constexpr (inverse_index<M>() >= 0) {
+        i.unlink = &unlink_inverse<M>;
+        i.relink = &relink_inverse<M>;
+      }
+      if constexpr (A::kind == association_kind::belongs_to) i.write_key = &write_key<M>;
     }
-    if constexpr (A::kind == association_kind::belongs_to) i.write_key = &write_key<M>;
     return i;
   }();
   return info;
+}
+
+/// Forgets what the associations of obj hold (an object read again from a row, such as the
+/// one a query's iteration reuses, must not keep the previous row's associations).
+template <class C>
+void reset_associations(C& obj) noexcept {
+  for_each_association<C>([&]<auto M>() {
+    if ((obj.*M).loaded()) (obj.*M).reset();
+  });
 }
 
 /// Connects every association of obj (of class C) to the session it came from.

@@ -57,7 +57,10 @@ void read_object(backend::statement& st, const int* positions, C& obj, const lin
   obj.id = st.get_int64(0);
   read_members(obj, st, positions);
   record_access::set_persisted(obj, true);
-  if constexpr (has_associations<C>) attach_all(obj, l);
+  if constexpr (has_associations<C>) {
+    reset_associations(obj);
+    attach_all(obj, l);
+  }
 }
 
 template <class C, class Base>

@@ -61,6 +61,35 @@ inline void sort_unique(std::vector<std::int64_t>& keys) {
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
 }
 
+/// Positions 0..n-1 ordered by key, equal keys in their original order. Not a template: one
+/// sort serves every model (sorting objects directly would compile a sort per model).
+inline std::vector<std::size_t> order_of(std::vector<std::pair<std::int64_t, std::size_t>> keys) {
+  std::sort(keys.begin(), keys.end());
+  std::vector<std::size_t> out;
+  out.reserve(keys.size());
+  for (const auto& k : keys) out.push_back(k.second);
+  return out;
+}
+
+/// Sorts objects (pointers or shared pointers) by id and drops repeats of the same object.
+template <class P>
+void sort_by_id(std::vector<P>& objects) {
+  std::vector<std::pair<std::int64_t, std::size_t>> keys;
+  keys.reserve(objects.size());
+  for (std::size_t i = 0; i < objects.size(); ++i) keys.emplace_back(objects[i]->id, i);
+  std::vector<P> out;
+  out.reserve(objects.size());
+  std::size_t group = 0;  // where the objects with the current id start in `out`
+  for (const auto i : order_of(std::move(keys))) {
+    P& p = objects[i];
+    if (!out.empty() && out.back()->id != p->id) group = out.size();
+    bool repeat = false;
+    for (std::size_t k = group; k < out.size(); ++k) repeat = repeat || &*out[k] == &*p;
+    if (!repeat) out.push_back(std::move(p));
+  }
+  objects = std::move(out);
+}
+
 template <class T>
 std::shared_ptr<T> to_shared(loaded<T>&& v) {
   if constexpr (is_polymorphic_query<T>) {
@@ -140,13 +169,12 @@ const std::vector<std::string>& as_type_names() {
   using A = assoc<M>;
   using O = typename A::owner;
   constexpr int inv = inverse_index<M>();
-  if constexpr (inv >= 0 &&
-                assoc<value_at<associations_of<typename A::target>, inv>::value>::stores_concrete) {
-    return subtree_type_names<O>();
-  } else {
-    static const std::vector<std::string> base{std::string(sti_name_of<typename O::stitch_root>())};
-    return base;
+  static const std::vector<std::string> base{std::string(sti_name_of<typename O::stitch_root>())};
+  if constexpr (inv >= 0) {
+    if constexpr (assoc<value_at<associations_of<typename A::target>, inv>::value>::stores_concrete)
+      return subtree_type_names<O>();
   }
+  return base;
 }
 
 inline predicate_data in_texts(std::string_view column, const std::vector<std::string>& values) {
@@ -172,11 +200,12 @@ std::vector<typename assoc<M>::target*> preload(session& s, const std::vector<ow
   static_assert(reported(check_association<M>()));
   using A = assoc<M>;
   using T = typename A::target;
+  std::vector<T*> out;
+  if constexpr (!association_ok<M>()) return out;
   std::vector<owner_of<M>*> missing;
   for (auto* o : owners)
     if (!(o->*M).loaded()) missing.push_back(o);
   if (!missing.empty()) batch<M>::load(s, missing, l);
-  std::vector<T*> out;
   for (auto* o : owners) {
     auto& a = o->*M;
     if constexpr (A::is_collection) {
@@ -185,9 +214,7 @@ std::vector<typename assoc<M>::target*> preload(session& s, const std::vector<ow
       if (auto* t = association_access::target(a).get()) out.push_back(t);
     }
   }
-  std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
-  std::sort(out.begin(), out.end(), [](const T* a, const T* b) { return a->id < b->id; });
+  sort_by_id(out);
   return out;
 }
 
@@ -297,7 +324,7 @@ struct batch<M> {
   using T = typename A::target;
 
   static void load(session& s, std::vector<O*> owners, const link& l) {
-    std::sort(owners.begin(), owners.end(), [](const O* a, const O* b) { return a->id < b->id; });
+    sort_by_id(owners);
     std::vector<std::int64_t> keys;
     keys.reserve(owners.size());
     for (O* o : owners)
@@ -383,6 +410,18 @@ consteval auto source_of() {
   }
 }
 
+/// True when a through association's source can be chosen (else source_of reports it).
+template <auto M>
+consteval bool source_found() {
+  using A = assoc<M>;
+  if constexpr (value_option<source, typename A::options>::found) {
+    return true;
+  } else {
+    using mid = typename assoc<value_option<through, typename A::options>::value>::target;
+    return source_search<mid, typename A::declared_target, associations_of<mid>>::count == 1;
+  }
+}
+
 template <auto M>
 requires(assoc<M>::is_through)
 struct batch<M> {
@@ -397,8 +436,17 @@ struct batch<M> {
     static_assert(std::is_base_of_v<owner_of<P>, O>,
                   "[stitch] stitch::through<&Class::association> must name an association of "
                   "the owner (or of a class it derives from)");
-    static_assert(std::is_same_v<typename assoc<S>::declared_target, typename A::declared_target>,
-                  "[stitch] a through association's source must have the same target class");
+    if constexpr (source_found<M>()) {
+      static_assert(
+          std::is_same_v<typename assoc<S>::declared_target, typename A::declared_target>,
+          "[stitch] a through association's source must have the same target class");
+      if constexpr (std::is_same_v<typename assoc<S>::declared_target,
+                                   typename A::declared_target>)
+        load_through(s, owners, l);
+    }
+  }
+
+  static void load_through(session& s, const std::vector<O*>& owners, const link& l) {
     std::vector<owner_of<P>*> up(owners.begin(), owners.end());
     const auto mids = preload<P>(s, up, l);
     preload<S>(s, narrow<owner_of<S>>(mids), l);
@@ -414,9 +462,7 @@ struct batch<M> {
           gathered.push_back(association_access::target(a));
         }
       });
-      std::sort(gathered.begin(), gathered.end(),
-                [](const auto& a, const auto& b) { return a->id < b->id; });
-      gathered.erase(std::unique(gathered.begin(), gathered.end()), gathered.end());
+      sort_by_id(gathered);
       if constexpr (A::kind == association_kind::has_one) {
         association_access::fill(o->*M, gathered.empty() ? nullptr : std::move(gathered.front()));
       } else {
@@ -478,7 +524,7 @@ struct batch<M> {
   using names = habtm_names<M>;
 
   static void load(session& s, std::vector<O*> owners, const link& l) {
-    std::sort(owners.begin(), owners.end(), [](const O* a, const O* b) { return a->id < b->id; });
+    sort_by_id(owners);
     std::vector<std::int64_t> keys;
     for (O* o : owners)
       if (o->persisted() && o->id != 0) keys.push_back(o->id);
@@ -513,7 +559,7 @@ struct batch<M> {
         std::shared_ptr<T> t;
         if (find_by_id(targets, pairs[i].second, &t) != nullptr) mine.push_back(std::move(t));
       }
-      std::sort(mine.begin(), mine.end(), [](const auto& a, const auto& b) { return a->id < b->id; });
+      sort_by_id(mine);
       association_access::fill(o->*M, std::move(mine));
     }
   }
