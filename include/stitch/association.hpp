@@ -414,8 +414,10 @@ class collection_base : public association_base {
   mutable items_type items_;
 };
 
-/// Common to belongs_to and has_one: at most one object.
-template <class T>
+/// Common to belongs_to and has_one: at most one object. EmptyWhenDetached: what touching it
+/// means for an object that never met a database (has_one: nothing yet; belongs_to: an error,
+/// since its key may point at a row).
+template <class T, bool EmptyWhenDetached>
 class single_base : public association_base {
  public:
   single_base() = default;
@@ -447,13 +449,13 @@ class single_base : public association_base {
 
   /// The associated object, or nullptr when there is none, loading it first if need be.
   [[nodiscard]] T* get(const stitch::source_location& where = stitch::source_location::current()) const {
-    touch(where, empty_when_detached());
+    touch(where, EmptyWhenDetached);
     return target_.get();
   }
   /// The associated object as a shared pointer (empty when there is none).
   [[nodiscard]] std::shared_ptr<T> shared(
       const stitch::source_location& where = stitch::source_location::current()) const {
-    touch(where, empty_when_detached());
+    touch(where, EmptyWhenDetached);
     return target_;
   }
   /// Forgets what was loaded: the next touch loads again.
@@ -465,7 +467,6 @@ class single_base : public association_base {
 
  protected:
   friend struct association_access;
-  virtual bool empty_when_detached() const noexcept = 0;
 
   void release() noexcept {
     if (info_ != nullptr && info_->unlink != nullptr && target_)
@@ -485,8 +486,8 @@ class single_base : public association_base {
 /// of Target: a model, the root or a class of a hierarchy (loaded as its own class), or
 /// stitch::polymorphic<...> over `<name>_type` + `<name>_id`.
 template <class Target, class... Options>
-class belongs_to : public detail::single_base<typename detail::polymorphic_target<Target>::type> {
-  using base = detail::single_base<typename detail::polymorphic_target<Target>::type>;
+class belongs_to
+    : public detail::single_base<typename detail::polymorphic_target<Target>::type, false> {
 
  public:
   using stitch_target = Target;
@@ -547,7 +548,6 @@ class belongs_to : public detail::single_base<typename detail::polymorphic_targe
 
  private:
   friend struct detail::association_access;
-  bool empty_when_detached() const noexcept override { return false; }
 
   bool pending_ = false;  // set() or clear() not yet written into the owner's columns
   std::int64_t pending_id_ = 0;
@@ -556,7 +556,7 @@ class belongs_to : public detail::single_base<typename detail::polymorphic_targe
 
 /// The target holds the owner's key: one object (the first by id when there are several).
 template <class Target, class... Options>
-class has_one : public detail::single_base<Target> {
+class has_one : public detail::single_base<Target, true> {
  public:
   using stitch_target = Target;
   using stitch_options = detail::type_list<Options...>;
@@ -568,9 +568,6 @@ class has_one : public detail::single_base<Target> {
     this->target_ = std::move(target);
     this->loaded_ = true;
   }
-
- private:
-  bool empty_when_detached() const noexcept override { return true; }
 };
 
 /// The targets hold the owner's key: every such object, in id order.

@@ -474,8 +474,8 @@ struct association_access {
   static std::vector<std::shared_ptr<T>>& items(collection_base<T>& a) noexcept {
     return a.items_;
   }
-  template <class T>
-  static std::shared_ptr<T>& target(single_base<T>& a) noexcept {
+  template <class T, bool E>
+  static std::shared_ptr<T>& target(single_base<T, E>& a) noexcept {
     return a.target_;
   }
   /// Fills a collection with what the database has; new objects added before stay after them.
@@ -487,21 +487,21 @@ struct association_access {
     a.items_ = std::move(loaded);
     a.loaded_ = true;
   }
-  template <class T>
-  static void fill(single_base<T>& a, std::shared_ptr<T> loaded) {
+  template <class T, bool E>
+  static void fill(single_base<T, E>& a, std::shared_ptr<T> loaded) {
     if (a.loaded_ && a.target_ && a.target_->new_record()) return;  // set() before the load
     a.release();
     a.target_ = std::move(loaded);
     a.loaded_ = true;
   }
   /// Points a child's belongs_to at its owner without owning it (the owner owns the child).
-  template <class T>
-  static void set_inverse(single_base<T>& a, T* owner) noexcept {
+  template <class T, bool E>
+  static void set_inverse(single_base<T, E>& a, T* owner) noexcept {
     a.target_ = std::shared_ptr<T>(std::shared_ptr<void>(), owner);
     a.loaded_ = true;
   }
-  template <class T>
-  static bool is_inverse_of(const single_base<T>& a, const T* owner) noexcept {
+  template <class T, bool E>
+  static bool is_inverse_of(const single_base<T, E>& a, const T* owner) noexcept {
     return a.target_.get() == owner && a.target_.use_count() == 0;
   }
 
