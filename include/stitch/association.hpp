@@ -421,12 +421,14 @@ template <class T, bool EmptyWhenDetached>
 class single_base : public association_base {
  public:
   single_base() = default;
-  single_base(const single_base&) = default;
+  /// A copy shares a loaded object, but not a reference to the owner that loaded it (an
+  /// inverse): that one the copy loads again when touched.
+  single_base(const single_base& other) : association_base(other) { copy_target(other); }
   single_base& operator=(const single_base& other) {
     if (this != &other) {
       release();
       association_base::operator=(other);
-      target_ = other.target_;
+      copy_target(other);
     }
     return *this;
   }
@@ -475,6 +477,14 @@ class single_base : public association_base {
   void adopt() noexcept {
     if (info_ != nullptr && info_->relink != nullptr && target_)
       info_->relink(target_.get(), owner());
+  }
+  void copy_target(const single_base& other) {
+    if (other.target_ && other.target_.use_count() == 0) {  // an inverse does not own
+      target_.reset();
+      loaded_ = false;
+    } else {
+      target_ = other.target_;
+    }
   }
 
   mutable std::shared_ptr<T> target_;
@@ -536,14 +546,28 @@ class belongs_to
     detail::apply_pending_of(*this);
   }
   /// Sets the foreign key (and `<name>_type`) to NULL; the foreign key must be std::optional.
+  /// On failure the association is unchanged.
   void clear() {
-    this->release();
-    this->target_.reset();
-    this->loaded_ = true;
+    const bool was_pending = pending_;
+    const auto was_id = pending_id_;
+    const auto was_type = pending_type_;
     pending_ = true;
     pending_id_ = 0;
     pending_type_ = {};
-    detail::apply_pending_of(*this);
+    auto held = std::move(this->target_);
+    try {
+      detail::apply_pending_of(*this);
+    } catch (...) {
+      this->target_ = std::move(held);
+      pending_ = was_pending;
+      pending_id_ = was_id;
+      pending_type_ = was_type;
+      throw;
+    }
+    this->target_ = std::move(held);
+    this->release();
+    this->target_.reset();
+    this->loaded_ = true;
   }
 
  private:
@@ -562,12 +586,19 @@ class has_one : public detail::single_base<Target, true> {
   using stitch_options = detail::type_list<Options...>;
   static constexpr auto stitch_kind = detail::association_kind::has_one;
 
-  /// Makes `target` the associated object; its foreign key is set when the owner is saved.
+  /// Makes `target` the associated object; its foreign key is set when the owner is saved,
+  /// and the row it replaces then loses its key (or is deleted under dependent::destroy or
+  /// dependent::delete_all).
   void set(std::shared_ptr<Target> target) {
     this->release();
     this->target_ = std::move(target);
     this->loaded_ = true;
+    replaced_ = true;
   }
+
+ private:
+  friend struct detail::association_access;
+  bool replaced_ = false;  // set() since the last save
 };
 
 /// The targets hold the owner's key: every such object, in id order.

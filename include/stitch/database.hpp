@@ -154,6 +154,8 @@ class database {
         for (auto&& item : objects) {
           element& obj = detail::deref(item);
           detail::with_dynamic_class<element>(obj, [&]<class C>(C& o) {
+            if (std::find(g.visiting.begin(), g.visiting.end(), &o) != g.visiting.end())
+              return;  // an earlier object's save saved it already
             if (o.persisted() && detail::record_access::inserted_in(o) == s.current_level())
               throw usage_error("save_all was given the same new " +
                                 std::string(detail::class_name<C>) + " object twice");
@@ -164,6 +166,7 @@ class database {
                 return;
               }
             }
+            g.visiting.push_back(&o);
             write_logged(o, g);
           });
         }
@@ -437,7 +440,11 @@ class database {
       using A = detail::assoc<M>;
       auto& a = o.*M;
       if constexpr (A::kind == detail::association_kind::belongs_to) {
-        any = any || detail::association_access::pending(a);
+        // A pending set(), or a held target without a row or with another id than the key
+        // (its insert was rolled back, or it was saved on its own since).
+        const auto& t = detail::association_access::target(a);
+        any = any || detail::association_access::pending(a) ||
+              (t && (!has_row(*t) || detail::key_value(A::key_of(o)) != t->id));
       } else if constexpr (A::kind != detail::association_kind::habtm && !A::is_through) {
         if (any) return;
         for_each_child<M>(o, [&](auto& child) {
@@ -447,6 +454,16 @@ class database {
       }
     });
     return any;
+  }
+
+  template <auto M, class O, class F>
+  static void for_each_child_shared(O& o, F&& f) {
+    auto& a = o.*M;
+    if constexpr (detail::assoc<M>::is_collection) {
+      for (const auto& item : detail::association_access::items(a)) f(item);
+    } else if (const auto& t = detail::association_access::target(a)) {
+      f(t);
+    }
   }
 
   template <auto M, class O, class F>
@@ -463,7 +480,11 @@ class database {
   // objects of its has_many / has_one, setting their keys.
   template <class C>
   void save_node(C& o, graph_write& g, bool force) {
-    if (std::find(g.visiting.begin(), g.visiting.end(), &o) != g.visiting.end()) return;
+    if (std::find(g.visiting.begin(), g.visiting.end(), &o) != g.visiting.end()) {
+      // A cycle came back to an object this save is writing: write its new keys too.
+      if (force && has_row(o)) write_logged(o, g);
+      return;
+    }
     g.visiting.push_back(&o);
     auto& s = live();
     detail::attach_all(o, s.link_for(false));
@@ -471,9 +492,10 @@ class database {
       using A = detail::assoc<M>;
       if constexpr (A::kind == detail::association_kind::belongs_to) {
         auto& a = o.*M;
-        if (!detail::association_access::pending(a)) return;
         auto& t = detail::association_access::target(a);
-        if (t && t->new_record()) save_any<typename A::declared_target>(*t, g);
+        const bool stale = t && detail::key_value(A::key_of(o)) != t->id;
+        if (!detail::association_access::pending(a) && !stale && !(t && !has_row(*t))) return;
+        if (t && !has_row(*t)) save_any<typename A::declared_target>(*t, g);
         detail::association_access::settle(a, t ? t->id : detail::association_access::pending_id(a));
       }
     });
@@ -496,8 +518,34 @@ class database {
           save_any<T>(child, g, true);
           detail::batch<M>::set_inverse(child, o);
         });
+        if constexpr (A::kind == detail::association_kind::has_one) {
+          auto& replaced = detail::association_access::replaced(o.*M);
+          if (replaced) {
+            release_replaced<M>(o);
+            replaced = false;
+          }
+        }
       }
     });
+  }
+
+  // has_one set(): the rows that pointed at o before, other than the new one, lose their key
+  // (or their row, under dependent::destroy or dependent::delete_all).
+  template <auto M, class O>
+  void release_replaced(O& o) {
+    using A = detail::assoc<M>;
+    using dk = detail::dependent_kind;
+    const auto& t = detail::association_access::target(o.*M);
+    const std::int64_t keep = t ? t->id : 0;
+    constexpr bool remove = A::dependent == dk::destroy || A::dependent == dk::delete_all;
+    if constexpr (!remove && !is_nullable_v<detail::key_member_t<M>>) {
+      if (run_dependent<M>(o, "SELECT 1 FROM ", true, keep))
+        throw usage_error(std::string(A::owner_name) + "::" + std::string(A::name) +
+                          " was given a new object, but the one it replaces cannot lose its key "
+                          "(not std::optional): declare dependent::destroy or delete_all");
+    } else {
+      run_dependent<M>(o, remove ? "DELETE FROM " : "UPDATE ", false, keep);
+    }
   }
 
   // Saves an object given as Target (a model, or stitch::polymorphic<...>) as its class.
@@ -535,15 +583,24 @@ class database {
 
   struct destroy_state {
     std::vector<std::pair<const detail::table_def*, std::int64_t>> visited;
-    std::vector<record*> gone;
+    std::vector<record*> gone;                 // marked new records after the commit
+    std::vector<std::shared_ptr<void>> alive;  // objects of `gone` the associations held
+    bool deferred = false;                     // foreign-key checks moved to the commit
   };
 
   // Deletes o's row after applying the dependent rules of its associations.
   template <class C>
   bool destroy_node(C& o, destroy_state& state) {
     const std::pair key{&detail::table_of<C>(), o.id};
-    if (std::find(state.visited.begin(), state.visited.end(), key) != state.visited.end())
-      return false;  // a dependent-destroy cycle came back to an object being destroyed
+    if (std::find(state.visited.begin(), state.visited.end(), key) != state.visited.end()) {
+      // A dependent-destroy cycle came back to an object being destroyed: its row goes when
+      // its own turn comes, so the keys between them are checked at the commit.
+      if (!state.deferred) {
+        execute(std::string(sql_dialect().defer_foreign_keys()));
+        state.deferred = true;
+      }
+      return false;
+    }
     state.visited.push_back(key);
     auto& s = live();
     detail::for_each_association<C>([&]<auto M>() {
@@ -573,11 +630,19 @@ class database {
                                   "::" + std::string(A::name) +
                                   " has rows, and it is dependent::restrict; nothing was deleted");
       } else if constexpr (A::dependent == dk::destroy) {
+        using T = typename A::target;
+        // What the database has now, not what was loaded before; objects loaded before are
+        // marked new records too when their rows go.
+        std::vector<std::shared_ptr<T>> held;
+        for_each_child_shared<M>(o, [&](const std::shared_ptr<T>& c) { held.push_back(c); });
+        (o.*M).reset();
         std::vector<typename A::owner*> one{&o};
-        (o.*M).reset();  // what the database has now, not what was loaded before
-        for (auto* child : detail::preload<M>(s, one, s.link_for(false)))
-          detail::with_dynamic_class<typename A::target>(
-              *child, [&]<class X>(X& x) { destroy_node(x, state); });
+        detail::preload<M>(s, one, s.link_for(false));
+        for_each_child_shared<M>(o, [&](const std::shared_ptr<T>& c) {
+          state.alive.push_back(c);
+          detail::with_dynamic_class<T>(*c, [&]<class X>(X& x) { destroy_node(x, state); });
+        });
+        for (auto& c : held) mark_held(c, state);
         (o.*M).reset();
       } else if constexpr (A::dependent == dk::delete_all) {
         run_dependent<M>(o, "DELETE FROM ", false);
@@ -594,10 +659,30 @@ class database {
     return deleted;
   }
 
+  // An object loaded before a destroy whose row the destroy deleted becomes a new record at
+  // the commit, and so do the objects it holds under dependent::destroy.
+  template <class T>
+  void mark_held(const std::shared_ptr<T>& c, destroy_state& state) {
+    const std::pair key{&detail::table_of<T>(), c->id};
+    if (!c->persisted() ||
+        std::find(state.visited.begin(), state.visited.end(), key) == state.visited.end() ||
+        std::find(state.gone.begin(), state.gone.end(), c.get()) != state.gone.end())
+      return;
+    state.gone.push_back(c.get());
+    state.alive.push_back(c);
+    detail::with_dynamic_class<T>(*c, [&]<class X>(X& x) {
+      detail::for_each_association<X>([&]<auto M>() {
+        if constexpr (detail::assoc<M>::dependent == detail::dependent_kind::destroy) {
+          for_each_child_shared<M>(x, [&](const auto& child) { mark_held(child, state); });
+        }
+      });
+    });
+  }
+
   // The statement of a dependent rule on the rows of M that point at o: "SELECT 1 FROM",
   // "DELETE FROM" or "UPDATE" (nullify). Returns whether a row came back.
   template <auto M, class O>
-  bool run_dependent(O& o, std::string_view verb, bool select) {
+  bool run_dependent(O& o, std::string_view verb, bool select, std::int64_t except_id = 0) {
     using A = detail::assoc<M>;
     const auto& table = detail::table_of<typename A::target>();
     detail::sql_builder b(sql_dialect());
@@ -622,6 +707,12 @@ class database {
     if constexpr (A::is_as) {
       where.text(" AND ");
       where.append(detail::in_texts(A::type_name.view(), detail::as_type_names<M>()));
+    }
+    if (except_id != 0) {
+      where.text(" AND ");
+      where.column("id");
+      where.text(" <> ");
+      where.value(except_id);
     }
     b << " WHERE ";
     b.pieces(where);

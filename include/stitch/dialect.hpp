@@ -39,6 +39,12 @@ class dialect {
   /// What LIMIT takes to mean "no limit" when only OFFSET is wanted.
   [[nodiscard]] virtual std::string_view no_limit() const noexcept { return "ALL"; }
 
+  /// The statement that defers foreign-key checks to the end of the open transaction (the
+  /// constraints stitch creates are DEFERRABLE INITIALLY IMMEDIATE).
+  [[nodiscard]] virtual std::string_view defer_foreign_keys() const noexcept {
+    return "SET CONSTRAINTS ALL DEFERRED";
+  }
+
   /// Appends `identifier` in double quotes, doubling embedded quotes (SQL standard).
   void quote(std::string& out, std::string_view identifier) const {
     out += '"';
@@ -78,6 +84,9 @@ class sqlite_dialect final : public dialect {
   }
   [[nodiscard]] bool returns_inserted_id() const noexcept override { return false; }
   [[nodiscard]] std::string_view no_limit() const noexcept override { return "-1"; }
+  [[nodiscard]] std::string_view defer_foreign_keys() const noexcept override {
+    return "PRAGMA defer_foreign_keys = ON";
+  }
   [[nodiscard]] std::string_view begin_transaction(bool for_write) const noexcept override {
     // IMMEDIATE takes the write lock up front, so two writers wait on the busy timeout
     // instead of failing at their first write.

@@ -522,8 +522,12 @@ struct association_access {
   static void apply_pending(B& a) {
     if (a.info_ == nullptr || !a.pending_) return;
     if (a.target_ && a.target_->new_record()) return;  // its id comes when the owner is saved
-    a.info_->write_key(a.owner(), a.pending_id_, a.pending_type_);
+    a.info_->write_key(a.owner(), a.target_ ? a.target_->id : a.pending_id_, a.pending_type_);
     a.pending_ = false;
+  }
+  template <class H>
+  static bool& replaced(H& a) noexcept {
+    return a.replaced_;
   }
   template <class B>
   static void settle(B& a, std::int64_t id) {

@@ -4,6 +4,7 @@
 // class for polymorphic targets. Lazy loading is the same code with one owner.
 
 #include <algorithm>
+#include <bit>
 #include <cstdint>
 #include <memory>
 #include <span>

@@ -208,7 +208,7 @@ inline std::string create_table_sql(const dialect& d, const table_def& t,
     b.name("fk_" + k.table + "_" + k.column) << " FOREIGN KEY (";
     b.name(k.column) << ") REFERENCES ";
     b.name(k.references) << " (";
-    b.name("id") << ")";
+    b.name("id") << ") DEFERRABLE INITIALLY IMMEDIATE";
   }
   b << ")";
   return std::move(b).str();
@@ -245,11 +245,11 @@ inline std::string create_join_table_sql(const dialect& d, const std::string& ta
   b.name("fk_" + table + "_" + owner_key) << " FOREIGN KEY (";
   b.name(owner_key) << ") REFERENCES ";
   b.name(owner_table) << " (";
-  b.name("id") << "), CONSTRAINT ";
+  b.name("id") << ") DEFERRABLE INITIALLY IMMEDIATE, CONSTRAINT ";
   b.name("fk_" + table + "_" + target_key) << " FOREIGN KEY (";
   b.name(target_key) << ") REFERENCES ";
   b.name(target_table) << " (";
-  b.name("id") << "))";
+  b.name("id") << ") DEFERRABLE INITIALLY IMMEDIATE)";
   return std::move(b).str();
 }
 
