@@ -30,11 +30,13 @@ struct FieldColumns {
 struct Field;
 struct DataSource : stitch::model<DataSource, DataSourceColumns> {
   virtual std::string profile() const { return "nothing to profile"; }  // each subclass overrides
-  stitch::has_many<Field> fields;  // Field's data_source_id
+  stitch::has_many<Field> fields;                                       // Field's data_source_id
   using associations = stitch::associations<&DataSource::fields>;
 };
 struct CsvFile : stitch::subclass<CsvFile, DataSource, CsvFileColumns> {
-  std::string profile() const override { return fmt::format("stream {} split on '{}'", path, delimiter); }
+  std::string profile() const override {
+    return fmt::format("stream {} split on '{}'", path, delimiter);
+  }
 };
 struct Socrata : stitch::subclass<Socrata, DataSource, SocrataColumns> {
   std::string profile() const override {
@@ -70,7 +72,8 @@ int main() {
 
   using stitch::col;
   const auto before = db.statements_executed();
-  for (auto& ds : db.all<DataSource>().order_by(col<&DataSource::name>).includes(&DataSource::fields))
+  for (auto& ds :
+       db.all<DataSource>().order_by(col<&DataSource::name>).includes(&DataSource::fields))
     fmt::print("{} {}: {} fields; profile: {}\n", ds->type_name(), ds->name, ds->fields.size(),
                ds->profile());  // ds is a std::unique_ptr<DataSource>
   fmt::print("{} statements for the sources and their fields\n", db.statements_executed() - before);

@@ -152,9 +152,7 @@ struct accepted {
 };
 template <class... Ts>
 struct accepted<polymorphic<Ts...>> {
-  static bool test(const record& r) {
-    return ((dynamic_cast<const Ts*>(&r) != nullptr) || ...);
-  }
+  static bool test(const record& r) { return ((dynamic_cast<const Ts*>(&r) != nullptr) || ...); }
 };
 
 /// Throws association_mismatch when the object's dynamic class is not accepted.
@@ -376,8 +374,8 @@ class collection_base : public association_base {
     return items_.empty();
   }
   /// The i-th object; throws std::out_of_range past the end.
-  [[nodiscard]] T& at(std::size_t i,
-                      const stitch::source_location& where = stitch::source_location::current()) const {
+  [[nodiscard]] T& at(std::size_t i, const stitch::source_location& where =
+                                         stitch::source_location::current()) const {
     touch(where, true);
     return *items_.at(i);
   }
@@ -450,7 +448,8 @@ class single_base : public association_base {
   ~single_base() { release(); }
 
   /// The associated object, or nullptr when there is none, loading it first if need be.
-  [[nodiscard]] T* get(const stitch::source_location& where = stitch::source_location::current()) const {
+  [[nodiscard]] T* get(
+      const stitch::source_location& where = stitch::source_location::current()) const {
     touch(where, EmptyWhenDetached);
     return target_.get();
   }
@@ -498,7 +497,6 @@ class single_base : public association_base {
 template <class Target, class... Options>
 class belongs_to
     : public detail::single_base<typename detail::polymorphic_target<Target>::type, false> {
-
  public:
   using stitch_target = Target;
   using stitch_options = detail::type_list<Options...>;
@@ -535,8 +533,9 @@ class belongs_to
                   "target class, a class below it, or a class its stitch::polymorphic lists");
     detail::check_accepted<Target>(target);
     if (target.new_record())
-      throw usage_error("belongs_to::set(object) needs an object that has a row: save it "
-                        "first, or pass a std::shared_ptr to have it saved with the owner");
+      throw usage_error(
+          "belongs_to::set(object) needs an object that has a row: save it "
+          "first, or pass a std::shared_ptr to have it saved with the owner");
     this->release();
     this->target_.reset();
     this->loaded_ = false;

@@ -8,6 +8,7 @@
 #include <ranges>
 #include <set>
 #include <string>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -81,8 +82,8 @@ class database {
         detail::check_table(live().connection(), *t);
       }
       for (const auto& j : plan.joins)
-        execute(detail::create_join_table_sql(d, j.table, j.owner_key, j.owner_table,
-                                              j.target_key, j.target_table));
+        execute(detail::create_join_table_sql(d, j.table, j.owner_key, j.owner_table, j.target_key,
+                                              j.target_table));
       for (const auto& i : plan.indexes)
         execute(detail::create_index_sql(d, i.table, i.columns, i.unique));
       scope.commit();
@@ -154,11 +155,11 @@ class database {
         for (auto&& item : objects) {
           element& obj = detail::deref(item);
           detail::with_dynamic_class<element>(obj, [&]<class C>(C& o) {
-            if (std::find(g.visiting.begin(), g.visiting.end(), &o) != g.visiting.end())
-              return;  // an earlier object's save saved it already
-            if (o.persisted() && detail::record_access::inserted_in(o) == s.current_level())
+            if (o.persisted() && detail::record_access::inserted_in(o) == s.current_level()) {
+              if (g.visiting.contains(&o)) return;  // an earlier object's save saved it
               throw usage_error("save_all was given the same new " +
                                 std::string(detail::class_name<C>) + " object twice");
+            }
             if constexpr (detail::has_associations<C>) {
               detail::attach_all(o, s.link_for(false));
               if (cascades(o)) {
@@ -166,7 +167,6 @@ class database {
                 return;
               }
             }
-            g.visiting.push_back(&o);
             write_logged(o, g);
           });
         }
@@ -248,8 +248,7 @@ class database {
   /// The same for every object of a range (objects, pointers or std::unique_ptrs), in one
   /// statement per step.
   template <std::ranges::range R, class First, class... Rest>
-  requires(!model_class<std::remove_cvref_t<R>>)
-  void load(R&& objects, First first, Rest... rest) {
+  requires(!model_class<std::remove_cvref_t<R>>) void load(R&& objects, First first, Rest... rest) {
     using element = std::remove_cvref_t<decltype(detail::deref(*std::ranges::begin(objects)))>;
     std::vector<element*> all;
     for (auto&& item : objects) all.push_back(&detail::deref(item));
@@ -262,8 +261,9 @@ class database {
   void load(A& association) {
     const auto* info = detail::association_access::info(association);
     if (info == nullptr)
-      throw usage_error("db.load(association) needs an object that was loaded or saved; for "
-                        "a new object use db.load(object, &Class::association)");
+      throw usage_error(
+          "db.load(association) needs an object that was loaded or saved; for "
+          "a new object use db.load(object, &Class::association)");
     association.reset();
     detail::association_base& base = association;
     info->load(live(), reinterpret_cast<char*>(&base) - info->offset,
@@ -399,7 +399,7 @@ class database {
       for (const auto& st : stamps_) st.apply(*st.obj, st.inserting, now_);
     }
     // Objects being saved by this write, so that a cycle of associations saves each once.
-    std::vector<const record*> visiting;
+    std::unordered_set<const record*> visiting;
 
    private:
     friend class database;
@@ -448,8 +448,7 @@ class database {
       } else if constexpr (A::kind != detail::association_kind::habtm && !A::is_through) {
         if (any) return;
         for_each_child<M>(o, [&](auto& child) {
-          any = any || child.new_record() ||
-                detail::key_value(A::key_of(child)) != o.id;
+          any = any || child.new_record() || detail::key_value(A::key_of(child)) != o.id;
         });
       }
     });
@@ -480,12 +479,11 @@ class database {
   // objects of its has_many / has_one, setting their keys.
   template <class C>
   void save_node(C& o, graph_write& g, bool force) {
-    if (std::find(g.visiting.begin(), g.visiting.end(), &o) != g.visiting.end()) {
+    if (!g.visiting.insert(&o).second) {
       // A cycle came back to an object this save is writing: write its new keys too.
       if (force && has_row(o)) write_logged(o, g);
       return;
     }
-    g.visiting.push_back(&o);
     auto& s = live();
     detail::attach_all(o, s.link_for(false));
     detail::for_each_association<C>([&]<auto M>() {
@@ -496,7 +494,8 @@ class database {
         const bool stale = t && detail::key_value(A::key_of(o)) != t->id;
         if (!detail::association_access::pending(a) && !stale && !(t && !has_row(*t))) return;
         if (t && !has_row(*t)) save_any<typename A::declared_target>(*t, g);
-        detail::association_access::settle(a, t ? t->id : detail::association_access::pending_id(a));
+        detail::association_access::settle(a,
+                                           t ? t->id : detail::association_access::pending_id(a));
       }
     });
     if (force || !has_row(o)) write_logged(o, g);
@@ -511,9 +510,9 @@ class database {
           if (!child.new_record() && detail::key_value(key) == o.id) return;
           detail::set_key(key, o.id, std::string(A::owner_name) + "::" + std::string(A::name));
           if constexpr (A::is_as) {
-            A::type_of(child) = std::string(
-                detail::as_type_names<M>().size() == 1 ? std::string_view(detail::as_type_names<M>()[0])
-                                                       : o.type_name());
+            A::type_of(child) = std::string(detail::as_type_names<M>().size() == 1
+                                                ? std::string_view(detail::as_type_names<M>()[0])
+                                                : o.type_name());
           }
           save_any<T>(child, g, true);
           detail::batch<M>::set_inverse(child, o);
@@ -553,13 +552,14 @@ class database {
   void save_any(X& x, graph_write& g, bool force = false) {
     if constexpr (detail::polymorphic_list<Target>::is_polymorphic) {
       bool done = false;
-      for_each_type(typename detail::polymorphic_list<Target>::types{}, [&]<class P, std::size_t>() {
-        if (done) return;
-        if (auto* p = dynamic_cast<P*>(&x)) {
-          done = true;
-          save_any<P>(*p, g, force);
-        }
-      });
+      for_each_type(typename detail::polymorphic_list<Target>::types{},
+                    [&]<class P, std::size_t>() {
+                      if (done) return;
+                      if (auto* p = dynamic_cast<P*>(&x)) {
+                        done = true;
+                        save_any<P>(*p, g, force);
+                      }
+                    });
     } else {
       detail::with_dynamic_class<Target>(static_cast<Target&>(x),
                                          [&]<class C>(C& c) { save_node(c, g, force); });
@@ -582,8 +582,9 @@ class database {
   }
 
   struct destroy_state {
-    std::vector<std::pair<const detail::table_def*, std::int64_t>> visited;
-    std::vector<record*> gone;                 // marked new records after the commit
+    std::set<std::pair<const detail::table_def*, std::int64_t>> visited;
+    std::vector<record*> gone;  // marked new records after the commit
+    std::set<const record*> gone_set;
     std::vector<std::shared_ptr<void>> alive;  // objects of `gone` the associations held
     bool deferred = false;                     // foreign-key checks moved to the commit
   };
@@ -592,7 +593,7 @@ class database {
   template <class C>
   bool destroy_node(C& o, destroy_state& state) {
     const std::pair key{&detail::table_of<C>(), o.id};
-    if (std::find(state.visited.begin(), state.visited.end(), key) != state.visited.end()) {
+    if (!state.visited.insert(key).second) {
       // A dependent-destroy cycle came back to an object being destroyed: its row goes when
       // its own turn comes, so the keys between them are checked at the commit.
       if (!state.deferred) {
@@ -601,12 +602,12 @@ class database {
       }
       return false;
     }
-    state.visited.push_back(key);
     auto& s = live();
     detail::for_each_association<C>([&]<auto M>() {
       using A = detail::assoc<M>;
       using dk = detail::dependent_kind;
-      if constexpr (A::dependent != dk::none) static_assert(detail::reported(detail::check_association<M>()));
+      if constexpr (A::dependent != dk::none)
+        static_assert(detail::reported(detail::check_association<M>()));
       static_assert(A::dependent == dk::none ||
                         (!A::is_through && A::kind != detail::association_kind::belongs_to &&
                          A::kind != detail::association_kind::habtm),
@@ -656,6 +657,7 @@ class database {
     });
     const bool deleted = delete_row(o);
     state.gone.push_back(&o);
+    state.gone_set.insert(&o);
     return deleted;
   }
 
@@ -664,9 +666,7 @@ class database {
   template <class T>
   void mark_held(const std::shared_ptr<T>& c, destroy_state& state) {
     const std::pair key{&detail::table_of<T>(), c->id};
-    if (!c->persisted() ||
-        std::find(state.visited.begin(), state.visited.end(), key) == state.visited.end() ||
-        std::find(state.gone.begin(), state.gone.end(), c.get()) != state.gone.end())
+    if (!c->persisted() || !state.visited.contains(key) || !state.gone_set.insert(c.get()).second)
       return;
     state.gone.push_back(c.get());
     state.alive.push_back(c);
@@ -757,9 +757,10 @@ class database {
         if constexpr (detail::has_associations<O>) detail::attach_all(*o, l);
       }
       const auto owners = detail::narrow<owner>(objects);
-      detail::with_association(first, [&]<auto M>() {
-        for (auto* o : owners) (o->*M).reset();
-      });
+      detail::with_association(
+          first, [&]<auto M>() {
+            for (auto* o : owners) (o->*M).reset();
+          });
       detail::preload_path(s, objects, l, first, rest...);
     }
   }
@@ -773,30 +774,31 @@ class database {
     detail::check_accepted<typename Member::stitch_target>(target);
     if (!has_row(owner) || !has_row(target))
       throw usage_error("db.link and db.unlink need objects that have rows: save them first");
-    detail::with_association(association, [&]<auto M>() {
-      using names = detail::habtm_names<M>;
-      detail::sql_builder b(sql_dialect());
-      if (add) {
-        b << "INSERT INTO ";
-        b.name(names::join_table()) << " (";
-        b.name(names::owner_key()) << ", ";
-        b.name(names::target_key()) << ") VALUES (";
-        b.param() << ", ";
-        b.param() << ")";
-      } else {
-        b << "DELETE FROM ";
-        b.name(names::join_table()) << " WHERE ";
-        b.name(names::owner_key()) << " = ";
-        b.param() << " AND ";
-        b.name(names::target_key()) << " = ";
-        b.param();
-      }
-      auto st = live().acquire(std::move(b).str(), nullptr);
-      st->bind_int64(1, owner.id);
-      st->bind_int64(2, target.id);
-      st.step();
-      (owner.*M).reset();
-    });
+    detail::with_association(
+        association, [&]<auto M>() {
+          using names = detail::habtm_names<M>;
+          detail::sql_builder b(sql_dialect());
+          if (add) {
+            b << "INSERT INTO ";
+            b.name(names::join_table()) << " (";
+            b.name(names::owner_key()) << ", ";
+            b.name(names::target_key()) << ") VALUES (";
+            b.param() << ", ";
+            b.param() << ")";
+          } else {
+            b << "DELETE FROM ";
+            b.name(names::join_table()) << " WHERE ";
+            b.name(names::owner_key()) << " = ";
+            b.param() << " AND ";
+            b.name(names::target_key()) << " = ";
+            b.param();
+          }
+          auto st = live().acquire(std::move(b).str(), nullptr);
+          st->bind_int64(1, owner.id);
+          st->bind_int64(2, target.id);
+          st.step();
+          (owner.*M).reset();
+        });
   }
 
   // Runs the INSERT or UPDATE of `o` without touching it; returns its id.

@@ -188,10 +188,12 @@ class strict_loading_violation : public error {
       : error("stitch.strict_loading_violation",
               std::string(model) + "::" + std::string(association) + " was touched at " +
                   where.file_name() + ":" + std::to_string(where.line()) + " (in " +
-                  where.function_name() + ") but was not loaded, and strict loading is on: "
-                  "load it with .includes(&" + std::string(model) + "::" +
-                  std::string(association) + ") on the query, or with db.load(object, &" +
-                  std::string(model) + "::" + std::string(association) + ")"),
+                  where.function_name() +
+                  ") but was not loaded, and strict loading is on: "
+                  "load it with .includes(&" +
+                  std::string(model) + "::" + std::string(association) +
+                  ") on the query, or with db.load(object, &" + std::string(model) +
+                  "::" + std::string(association) + ")"),
         model_(model),
         association_(association),
         where_(where) {}

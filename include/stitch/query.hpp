@@ -4,8 +4,8 @@
 /// read by iteration (one row at a time), to_vector, first, count, exists or pluck.
 
 #include <algorithm>
-#include <functional>
 #include <cstdint>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -151,10 +151,10 @@ class query {
   query& includes(Steps... path) & {
     static_assert(sizeof...(Steps) > 0, "[stitch] includes() needs at least one association");
     if constexpr (sizeof...(Steps) > 0 && detail::check_path<T, Steps...>()) {
-      paths_.push_back([path...](detail::session& s, const std::vector<T*>& objects,
-                                 const detail::link& l) {
-        detail::preload_path(s, objects, l, path...);
-      });
+      paths_.push_back(
+          [path...](detail::session& s, const std::vector<T*>& objects, const detail::link& l) {
+            detail::preload_path(s, objects, l, path...);
+          });
     }
     return *this;
   }

@@ -55,7 +55,7 @@ template <>
 struct stitch::hierarchy<DataSource> : stitch::single_table<DataSource, CsvFile> {};
 
 struct Field : stitch::model<Field, FieldColumns> {
-  stitch::belongs_to<DataSource> data_source;  // data_source_id
+  stitch::belongs_to<DataSource> data_source;   // data_source_id
   stitch::has_many<UniqueValue> unique_values;  // UniqueValue::field_id
   using associations = stitch::associations<&Field::data_source, &Field::unique_values>;
 };

@@ -4,7 +4,10 @@
 
 std::size_t load(stitch::database& db) {
 #ifdef STITCH_COMPILE_FAIL_CONTROL
-  return db.all<DataSource>().includes(&DataSource::fields, &Field::unique_values).to_vector().size();
+  return db.all<DataSource>()
+      .includes(&DataSource::fields, &Field::unique_values)
+      .to_vector()
+      .size();
 #else
   return db.all<DataSource>().includes(&UniqueValue::field).to_vector().size();
 #endif

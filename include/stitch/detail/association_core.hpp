@@ -68,8 +68,9 @@ struct lineage_associations<type_list<>> {
 };
 template <class C, class... Rest>
 struct lineage_associations<type_list<C, Rest...>> {
-  using type = typename concat_values<typename own_associations<C>::type,
-                                      typename lineage_associations<type_list<Rest...>>::type>::type;
+  using type =
+      typename concat_values<typename own_associations<C>::type,
+                             typename lineage_associations<type_list<Rest...>>::type>::type;
 };
 
 /// Every association an object of class C has: its ancestors' and its own.
@@ -245,8 +246,8 @@ auto& column_of(Obj& obj) {
 }
 
 template <class M>
-inline constexpr bool is_key_member =
-    std::is_same_v<column_value_t<M>, std::int64_t> || std::is_same_v<column_value_t<M>, std::int32_t>;
+inline constexpr bool is_key_member = std::is_same_v<column_value_t<M>, std::int64_t> ||
+                                      std::is_same_v<column_value_t<M>, std::int32_t>;
 
 /// Reads a key column: 0 for NULL.
 template <class M>
@@ -365,8 +366,8 @@ struct assoc {
 };
 
 template <auto M>
-using key_member_t = std::remove_cvref_t<decltype(assoc<M>::key_of(
-    std::declval<typename assoc<M>::key_holder&>()))>;
+using key_member_t =
+    std::remove_cvref_t<decltype(assoc<M>::key_of(std::declval<typename assoc<M>::key_holder&>()))>;
 
 /// True when association M's columns exist and have usable types (no message).
 template <auto M>
@@ -377,8 +378,8 @@ consteval bool association_ok() {
   } else if constexpr (!A::key.found()) {
     return false;
   } else {
-    return is_key_member<std::remove_cvref_t<decltype(A::key_of(
-               std::declval<typename A::key_holder&>()))>> &&
+    return is_key_member<
+               std::remove_cvref_t<decltype(A::key_of(std::declval<typename A::key_holder&>()))>> &&
            (A::type_name.length == 0 || A::type_column.found());
   }
 }
@@ -447,7 +448,8 @@ consteval int inverse_index() {
     int i = 0;
     [&]<auto... Bs>(value_list<Bs...>) {
       ((found < 0 && is_inverse<M, Bs>() ? (found = i) : 0, ++i), ...);
-    }(associations_of<typename A::target>{});
+    }
+    (associations_of<typename A::target>{});
     return found;
   }
 }
@@ -546,8 +548,7 @@ template <auto M>
 void write_key(void* owner, std::int64_t id, std::string_view type) {
   using A = assoc<M>;
   auto& o = *static_cast<typename A::owner*>(owner);
-  set_key(A::key_of(o), id,
-          std::string(A::owner_name) + "::" + std::string(A::name));
+  set_key(A::key_of(o), id, std::string(A::owner_name) + "::" + std::string(A::name));
   if constexpr (A::type_column.found()) {
     auto& t = A::type_of(o);
     if (id == 0) {

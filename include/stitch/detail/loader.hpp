@@ -128,8 +128,8 @@ bool load_row(const load_plan& plan, backend::statement& st, loaded<T>& out, con
           "would load as the abstract class " + cls.class_name +
               ": every row must name a concrete class");
     }
-    naming_bad_values(plan, st,
-                      [&] { out = make(st, plan.positions[static_cast<std::size_t>(c)].data(), l); });
+    naming_bad_values(
+        plan, st, [&] { out = make(st, plan.positions[static_cast<std::size_t>(c)].data(), l); });
   } else {
     if constexpr (mapping<T>::index == 0 && mapping<T>::has_type_column) {
       if (resolve_class(plan, st) < 0) return false;

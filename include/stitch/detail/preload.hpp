@@ -129,8 +129,9 @@ std::vector<std::shared_ptr<T>> load_by_ids(session& s, const std::vector<std::i
 template <class T>
 T* find_by_id(const std::vector<std::shared_ptr<T>>& sorted, std::int64_t id,
               std::shared_ptr<T>* shared = nullptr) {
-  const auto it = std::lower_bound(sorted.begin(), sorted.end(), id,
-                                   [](const std::shared_ptr<T>& p, std::int64_t k) { return p->id < k; });
+  const auto it =
+      std::lower_bound(sorted.begin(), sorted.end(), id,
+                       [](const std::shared_ptr<T>& p, std::int64_t k) { return p->id < k; });
   if (it == sorted.end() || (*it)->id != id) return nullptr;
   if (shared != nullptr) *shared = *it;
   return it->get();
@@ -197,7 +198,7 @@ struct batch;
 /// returns every object the owners' M now holds (each once).
 template <auto M>
 std::vector<typename assoc<M>::target*> preload(session& s, const std::vector<owner_of<M>*>& owners,
-                                               const link& l) {
+                                                const link& l) {
   static_assert(reported(check_association<M>()));
   using A = assoc<M>;
   using T = typename A::target;
@@ -228,8 +229,8 @@ void lazy_load(session& s, void* owner, const link& l) {
 // ---- belongs_to -------------------------------------------------------------------------
 
 template <auto M>
-requires(assoc<M>::kind == association_kind::belongs_to && !assoc<M>::is_polymorphic)
-struct batch<M> {
+requires(assoc<M>::kind == association_kind::belongs_to &&
+         !assoc<M>::is_polymorphic) struct batch<M> {
   using A = assoc<M>;
   using O = typename A::owner;
   using T = typename A::target;
@@ -240,7 +241,8 @@ struct batch<M> {
     for (O* o : owners)
       if (const auto k = key_value(A::key_of(*o)); k != 0) keys.push_back(k);
     sort_unique(keys);
-    const auto found = keys.empty() ? std::vector<std::shared_ptr<T>>{} : load_by_ids<T>(s, keys, l);
+    const auto found =
+        keys.empty() ? std::vector<std::shared_ptr<T>>{} : load_by_ids<T>(s, keys, l);
     for (O* o : owners) {
       std::shared_ptr<T> target;
       if (const auto k = key_value(A::key_of(*o)); k != 0) find_by_id(found, k, &target);
@@ -251,8 +253,8 @@ struct batch<M> {
 
 // Polymorphic belongs_to: one query per target class named by the owners' `<name>_type`.
 template <auto M>
-requires(assoc<M>::kind == association_kind::belongs_to && assoc<M>::is_polymorphic)
-struct batch<M> {
+requires(assoc<M>::kind == association_kind::belongs_to &&
+         assoc<M>::is_polymorphic) struct batch<M> {
   using A = assoc<M>;
   using O = typename A::owner;
   using targets = typename A::targets;
@@ -275,8 +277,8 @@ struct batch<M> {
     for (const auto& [name, index] : names())
       if (name == type) return index;
     throw unknown_type(table_of<O>().name, o.id, std::string_view(type),
-                       "names no model that " + std::string(A::owner_name) + "::" +
-                           std::string(A::name) + " accepts (its stitch::polymorphic list)");
+                       "names no model that " + std::string(A::owner_name) +
+                           "::" + std::string(A::name) + " accepts (its stitch::polymorphic list)");
   }
 
   static void load(session& s, const std::vector<O*>& owners, const link& l) {
@@ -318,8 +320,7 @@ struct batch<M> {
 template <auto M>
 requires((assoc<M>::kind == association_kind::has_many ||
           assoc<M>::kind == association_kind::has_one) &&
-         !assoc<M>::is_through)
-struct batch<M> {
+         !assoc<M>::is_through) struct batch<M> {
   using A = assoc<M>;
   using O = typename A::owner;
   using T = typename A::target;
@@ -335,7 +336,8 @@ struct batch<M> {
     std::size_t at = 0;  // owners and rows both come in key order: merge them
     for_each_chunk(s, keys, [&](std::span<const std::int64_t> chunk) {
       query_state q;
-      if constexpr (A::is_as) q.conditions.push_back(in_texts(A::type_name.view(), as_type_names<M>()));
+      if constexpr (A::is_as)
+        q.conditions.push_back(in_texts(A::type_name.view(), as_type_names<M>()));
       q.conditions.push_back(in_keys(A::key_name.view(), chunk));
       q.order.push_back({A::key_name.view(), false});
       q.order.push_back({"id", false});
@@ -424,8 +426,7 @@ consteval bool source_found() {
 }
 
 template <auto M>
-requires(assoc<M>::is_through)
-struct batch<M> {
+requires(assoc<M>::is_through) struct batch<M> {
   using A = assoc<M>;
   using O = typename A::owner;
   using T = typename A::target;
@@ -438,11 +439,9 @@ struct batch<M> {
                   "[stitch] stitch::through<&Class::association> must name an association of "
                   "the owner (or of a class it derives from)");
     if constexpr (source_found<M>()) {
-      static_assert(
-          std::is_same_v<typename assoc<S>::declared_target, typename A::declared_target>,
-          "[stitch] a through association's source must have the same target class");
-      if constexpr (std::is_same_v<typename assoc<S>::declared_target,
-                                   typename A::declared_target>)
+      static_assert(std::is_same_v<typename assoc<S>::declared_target, typename A::declared_target>,
+                    "[stitch] a through association's source must have the same target class");
+      if constexpr (std::is_same_v<typename assoc<S>::declared_target, typename A::declared_target>)
         load_through(s, owners, l);
     }
   }
@@ -508,17 +507,15 @@ struct habtm_names {
     return name;
   }
   static const std::string& target_key() {
-    static const std::string name =
-        join_keys_option<typename A::options>::found
-            ? std::string(join_keys_option<typename A::options>::target)
-            : underscore(class_name<T>) + "_id";
+    static const std::string name = join_keys_option<typename A::options>::found
+                                        ? std::string(join_keys_option<typename A::options>::target)
+                                        : underscore(class_name<T>) + "_id";
     return name;
   }
 };
 
 template <auto M>
-requires(assoc<M>::kind == association_kind::habtm)
-struct batch<M> {
+requires(assoc<M>::kind == association_kind::habtm) struct batch<M> {
   using A = assoc<M>;
   using O = typename A::owner;
   using T = typename A::target;
@@ -551,7 +548,8 @@ struct batch<M> {
     ids.reserve(pairs.size());
     for (const auto& p : pairs) ids.push_back(p.second);
     sort_unique(ids);
-    const auto targets = ids.empty() ? std::vector<std::shared_ptr<T>>{} : load_by_ids<T>(s, ids, l);
+    const auto targets =
+        ids.empty() ? std::vector<std::shared_ptr<T>>{} : load_by_ids<T>(s, ids, l);
     std::size_t at = 0;
     for (O* o : owners) {
       std::vector<std::shared_ptr<T>> mine;
@@ -635,10 +633,11 @@ void preload_path(session& s, const std::vector<Prev*>& objects, const link& l, 
   using owner = typename path_step<P>::owner;
   const auto owners = narrow<owner>(objects);
   if (owners.empty()) return;
-  with_association(step, [&]<auto M>() {
-    auto next = preload<M>(s, owners, l);
-    if constexpr (sizeof...(Rest) > 0) preload_path(s, next, l, rest...);
-  });
+  with_association(
+      step, [&]<auto M>() {
+        auto next = preload<M>(s, owners, l);
+        if constexpr (sizeof...(Rest) > 0) preload_path(s, next, l, rest...);
+      });
 }
 
 }  // namespace stitch::detail

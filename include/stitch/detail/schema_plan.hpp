@@ -82,8 +82,9 @@ void plan_association(schema_plan& plan, std::vector<foreign_key_def>& wanted) {
     const auto& target_table = table_of<typename A::target>().name;
     schema_plan::add(plan.joins, join_table_def{names::join_table(), names::owner_key(),
                                                 owner_table, names::target_key(), target_table});
-    schema_plan::add(plan.indexes,
-                     index_def{names::join_table(), {names::owner_key(), names::target_key()}, true});
+    schema_plan::add(
+        plan.indexes,
+        index_def{names::join_table(), {names::owner_key(), names::target_key()}, true});
     schema_plan::add(plan.indexes, index_def{names::join_table(), {names::target_key()}, false});
   } else {
     static_assert(reported(check_association<M>()));
@@ -95,8 +96,8 @@ void plan_association(schema_plan& plan, std::vector<foreign_key_def>& wanted) {
                        index_def{table, {std::string(A::type_name.view()), key}, false});
     } else {
       schema_plan::add(plan.indexes, index_def{table, {key}, false});
-      using referenced = std::conditional_t<A::kind == association_kind::belongs_to,
-                                            typename A::target, O>;
+      using referenced =
+          std::conditional_t<A::kind == association_kind::belongs_to, typename A::target, O>;
       schema_plan::add(wanted, foreign_key_def{table, key, table_of<referenced>().name});
     }
   }
