@@ -175,6 +175,13 @@ std::shared_ptr<E> as_element(std::shared_ptr<U> p) {
 template <class X, class... Options>
 inline constexpr bool has_option = (std::is_same_v<X, Options> || ...);
 
+template <class O>
+struct through_option : std::false_type {};
+template <auto A>
+struct through_option<through<A>> : std::true_type {};
+template <class... Options>
+inline constexpr bool is_through_option = (through_option<Options>::value || ...);
+
 template <class Target>
 struct base_name_of {
   static std::string_view get(const record&) { return {}; }
@@ -612,6 +619,9 @@ class has_many : public detail::collection_base<Target> {
   /// inserted, with its foreign key, when the owner is saved.
   template <class C = Target>
   C& build() {
+    static_assert(!detail::is_through_option<Options...>,
+                  "[stitch] a through association is read-only: build and add on the "
+                  "association it goes through");
     auto obj = std::make_shared<C>();
     C& ref = *obj;
     add(std::move(obj));
@@ -619,6 +629,9 @@ class has_many : public detail::collection_base<Target> {
   }
   /// Adds an object; a new one is inserted when the owner is saved, with its foreign key.
   void add(std::shared_ptr<Target> obj) {
+    static_assert(!detail::is_through_option<Options...>,
+                  "[stitch] a through association is read-only: build and add on the "
+                  "association it goes through");
     if (!obj) throw usage_error("has_many::add was given a null pointer");
     this->items_.push_back(std::move(obj));  // kept when the association is loaded later
   }

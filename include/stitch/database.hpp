@@ -446,6 +446,9 @@ class database {
         any = any || detail::association_access::pending(a) ||
               (t && (!has_row(*t) || detail::key_value(A::key_of(o)) != t->id));
       } else if constexpr (A::kind != detail::association_kind::habtm && !A::is_through) {
+        if constexpr (A::kind == detail::association_kind::has_one) {
+          any = any || detail::association_access::replaced(a);
+        }
         if (any) return;
         for_each_child<M>(o, [&](auto& child) {
           any = any || child.new_record() || detail::key_value(A::key_of(child)) != o.id;
@@ -651,6 +654,13 @@ class database {
       } else if constexpr (A::dependent == dk::nullify) {
         static_assert(is_nullable_v<detail::key_member_t<M>>,
                       "[stitch] dependent::nullify needs a std::optional foreign key");
+        if constexpr (A::is_as) {
+          static_assert(
+              is_nullable_v<
+                  std::remove_cvref_t<decltype(A::type_of(std::declval<typename A::target&>()))>>,
+              "[stitch] dependent::nullify on an as<> association needs a "
+              "std::optional `<name>_type` column too");
+        }
         run_dependent<M>(o, "UPDATE ", false);
         (o.*M).reset();
       }

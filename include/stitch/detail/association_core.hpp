@@ -2,6 +2,7 @@
 // Compile-time facts about declared associations: the list of a class, the columns each one
 // uses, its inverse, and the run-time descriptor objects carry after loading.
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -52,12 +53,36 @@ struct own_list {
 };
 template <class C, auto... Ms>
 struct own_list<C, associations<Ms...>> {
-  using type = std::conditional_t<(sizeof...(Ms) > 0 && declared_by<C, Ms...>()), value_list<Ms...>,
-                                  value_list<>>;
+  static_assert(declared_by<C, Ms...>(),
+                "[stitch] a class's `using associations = stitch::associations<...>` may list "
+                "only members the class declares itself: list each association in the class "
+                "that declares it (a subclass lists its own; its parent's are inherited)");
+  using type = value_list<Ms...>;
+};
+
+template <class C, class = void>
+struct parent_associations {
+  using type = void;
 };
 template <class C>
-struct own_associations<C, std::void_t<typename C::associations>> {
+struct parent_associations<C, std::void_t<typename model_traits<C>::parent::associations>> {
+  using type = typename model_traits<C>::parent::associations;
+};
+
+template <class C, bool Inherited>
+struct own_select {
+  using type = value_list<>;
+};
+template <class C>
+struct own_select<C, false> {
   using type = typename own_list<C, typename C::associations>::type;
+};
+
+template <class C>
+struct own_associations<C, std::void_t<typename C::associations>> {
+  // The same alias as the parent's is the parent's list, inherited.
+  using type = typename own_select<
+      C, std::is_same_v<typename C::associations, typename parent_associations<C>::type>>::type;
 };
 
 template <class List>
@@ -369,6 +394,14 @@ template <auto M>
 using key_member_t =
     std::remove_cvref_t<decltype(assoc<M>::key_of(std::declval<typename assoc<M>::key_holder&>()))>;
 
+template <class... Ts>
+consteval bool distinct_roots(type_list<Ts...> /*targets*/) {
+  using roots = type_list<typename Ts::stitch_root...>;
+  bool ok = true;
+  for_each_type(roots{}, [&]<class R, std::size_t I>() { ok = ok && index_of_v<R, roots> == I; });
+  return ok;
+}
+
 /// True when association M's columns exist and have usable types (no message).
 template <auto M>
 consteval bool association_ok() {
@@ -400,6 +433,12 @@ consteval bool check_association() {
       static_assert(is_key_member<key_member_t<M>>,
                     "[stitch] an association's foreign-key column must be an integer "
                     "(std::int64_t or std::int32_t, or std::optional of one)");
+    }
+    if constexpr (A::kind == association_kind::belongs_to && A::is_polymorphic) {
+      static_assert(distinct_roots(typename A::targets{}),
+                    "[stitch] a stitch::polymorphic list may name one class per hierarchy: "
+                    "`<name>_type` stores the hierarchy's root, which could not tell two of its "
+                    "classes apart (list the root, or use stitch::store_concrete_class)");
     }
     if constexpr (A::type_name.length != 0) {
       static_assert(A::type_column.found(),
@@ -454,6 +493,26 @@ consteval int inverse_index() {
   }
 }
 
+/// Objects a collection held before it loaded (built or added, maybe saved since) stay the
+/// objects it holds: a loaded row with a held object's id is replaced by that object, and new
+/// objects stay after the loaded ones, so that references to them stay valid.
+template <class T>
+void keep_held(std::vector<std::shared_ptr<T>>& held, std::vector<std::shared_ptr<T>>& loaded) {
+  std::vector<std::shared_ptr<T>> fresh;
+  for (auto& item : held) {
+    if (!item) continue;
+    if (item->new_record()) {
+      fresh.push_back(std::move(item));
+      continue;
+    }
+    const auto it = std::lower_bound(  // loaded is in id order
+        loaded.begin(), loaded.end(), item->id,
+        [](const std::shared_ptr<T>& l, std::int64_t id) { return l->id < id; });
+    if (it != loaded.end() && (*it)->id == item->id) *it = std::move(item);
+  }
+  for (auto& f : fresh) loaded.push_back(std::move(f));
+}
+
 // ---- Access to the members' private state -----------------------------------------------
 
 template <auto M>
@@ -483,8 +542,7 @@ struct association_access {
   /// Fills a collection with what the database has; new objects added before stay after them.
   template <class T>
   static void fill(collection_base<T>& a, std::vector<std::shared_ptr<T>> loaded) {
-    for (auto& item : a.items_)
-      if (item->new_record()) loaded.push_back(std::move(item));
+    if (!a.items_.empty()) keep_held(a.items_, loaded);
     a.release();
     a.items_ = std::move(loaded);
     a.loaded_ = true;
