@@ -545,6 +545,31 @@ class database {
         throw usage_error(std::string(A::owner_name) + "::" + std::string(A::name) +
                           " was given a new object, but the one it replaces cannot lose its key "
                           "(not std::optional): declare dependent::destroy or delete_all");
+    } else if constexpr (A::dependent == dk::destroy) {
+      // The replaced objects go with their own dependent rules, as in a destroy.
+      using T = typename A::target;
+      detail::query_state q;
+      detail::predicate_data where;
+      where.column(A::key_name.view());
+      where.text(" = ");
+      where.value(o.id);
+      if (keep != 0) {
+        where.text(" AND ");
+        where.column("id");
+        where.text(" <> ");
+        where.value(keep);
+      }
+      if constexpr (A::is_as) {
+        where.text(" AND ");
+        where.append(detail::in_texts(A::type_name.view(), detail::as_type_names<M>()));
+      }
+      q.conditions.push_back(std::move(where));
+      std::vector<std::shared_ptr<T>> replaced;
+      detail::load_where<T>(live(), q, live().link_for(false),
+                            [&](std::shared_ptr<T> r) { replaced.push_back(std::move(r)); });
+      destroy_state state;
+      for (auto& r : replaced)
+        detail::with_dynamic_class<T>(*r, [&]<class X>(X& x) { destroy_node(x, state); });
     } else {
       run_dependent<M>(o, remove ? "DELETE FROM " : "UPDATE ", false, keep);
     }

@@ -1540,3 +1540,421 @@ TEST_CASE("an unknown polymorphic type throws unknown_type naming the row and th
   REQUIRE(attachment.has_value());
   CHECK_THROWS_AS(attachment->attachable.get(), stitch::unknown_type);
 }
+
+// ---- Objects a collection held before it loaded; has_one replacement; subclass lists ----------
+
+// Models of these tests: a has_one without a dependent rule over an optional key and over a
+// plain one, and a hierarchy whose subclass declares an association of its own.
+namespace assoc_fixes {
+
+struct OwnerColumns {
+  std::string name;
+};
+struct BadgeColumns {
+  std::optional<std::int64_t> owner_id;  // Owner::badge
+  std::string label;
+};
+struct TokenColumns {
+  std::int64_t owner_id = 0;  // Owner::token: cannot lose its key
+  std::string value;
+};
+struct Badge;
+struct Token;
+struct Owner : stitch::model<Owner, OwnerColumns> {
+  static constexpr std::string_view table_name = "x_owners";
+  stitch::has_one<Badge> badge;
+  stitch::has_one<Token> token;
+  using associations = stitch::associations<&Owner::badge, &Owner::token>;
+};
+struct Badge : stitch::model<Badge, BadgeColumns> {
+  static constexpr std::string_view table_name = "x_badges";
+};
+struct Token : stitch::model<Token, TokenColumns> {
+  static constexpr std::string_view table_name = "x_tokens";
+};
+
+/// Feed > RssFeed, AtomFeed (single table). Feed declares entries; RssFeed declares
+/// enclosures in its own list and inherits entries; AtomFeed only inherits.
+struct FeedColumns {
+  std::string name;
+};
+struct RssFeedColumns {
+  std::string url;
+};
+struct AtomFeedColumns {
+  std::string atom_id;
+};
+struct EntryColumns {
+  std::int64_t feed_id = 0;  // Feed::entries
+  std::string title;
+};
+struct EnclosureColumns {
+  std::optional<std::int64_t> rss_feed_id;  // RssFeed::enclosures, declared in RssFeed
+  std::string href;
+};
+struct Entry;
+struct Enclosure;
+struct Feed : stitch::model<Feed, FeedColumns> {
+  static constexpr std::string_view table_name = "x_feeds";
+  stitch::has_many<Entry, stitch::dependent::destroy> entries;
+  using associations = stitch::associations<&Feed::entries>;
+};
+struct RssFeed : stitch::subclass<RssFeed, Feed, RssFeedColumns> {
+  stitch::has_many<Enclosure, stitch::dependent::destroy> enclosures;
+  using associations = stitch::associations<&RssFeed::enclosures>;
+};
+struct AtomFeed : stitch::subclass<AtomFeed, Feed, AtomFeedColumns> {};
+struct Entry : stitch::model<Entry, EntryColumns> {
+  static constexpr std::string_view table_name = "x_entries";
+  stitch::belongs_to<Feed> feed;
+  using associations = stitch::associations<&Entry::feed>;
+};
+struct Enclosure : stitch::model<Enclosure, EnclosureColumns> {
+  static constexpr std::string_view table_name = "x_enclosures";
+  stitch::belongs_to<RssFeed> rss_feed;
+  using associations = stitch::associations<&Enclosure::rss_feed>;
+};
+
+}  // namespace assoc_fixes
+
+template <>
+struct stitch::hierarchy<assoc_fixes::Feed>
+    : stitch::single_table<assoc_fixes::Feed, assoc_fixes::RssFeed, assoc_fixes::AtomFeed> {};
+
+TEST_CASE(
+    "has_many build() on a loaded owner whose collection was not loaded keeps the built object "
+    "when the collection loads after the save",
+    "[associations][writes]") {
+  stitch::test::test_database db;
+  create_association_schema(*db);
+  auto csv = new_csv("owner");
+  csv->fields.build().name = "existing";
+  db->save(*csv);
+
+  auto loaded = db->find<DataSource>(csv->id);
+  auto& f = loaded->fields.build();  // the collection is not loaded
+  f.name = "built";
+  db->save(*loaded);
+  REQUIRE(f.persisted());
+  CHECK(f.id != 0);
+  CHECK(f.data_source_id == csv->id);
+  CHECK(stored_key(*db, "a_fields", "data_source_id", f.id) == csv->id);
+
+  // Touching the collection loads both rows; the built object is the one it holds.
+  REQUIRE(loaded->fields.size() == 2);
+  CHECK(loaded->fields.at(0).name == "existing");
+  CHECK(&loaded->fields.at(1) == &f);
+  int seen = 0;
+  for (auto& field : loaded->fields) {
+    if (field.id == f.id) {
+      CHECK(&field == &f);
+      ++seen;
+    }
+  }
+  CHECK(seen == 1);
+  f.name = "renamed";  // the reference is still valid and still the collection's object
+  CHECK(loaded->fields.at(1).name == "renamed");
+  db->save(f);  // a persisted child is saved by saving it
+  CHECK(stored_text(*db, "a_fields", "name", f.id) == "renamed");
+
+  // A brand-new owner: the built object stays the collection's after the save.
+  auto fresh = new_socrata("fresh");
+  auto& g = fresh->fields.build();
+  g.name = "g";
+  db->save(*fresh);
+  REQUIRE(fresh->fields.size() == 1);
+  CHECK(&fresh->fields.at(0) == &g);
+  CHECK(g.id == fresh->fields.at(0).id);
+}
+
+TEST_CASE(
+    "has_many add() of an object that has a row keeps that object when the collection loads "
+    "after the save",
+    "[associations][writes]") {
+  stitch::test::test_database db;
+  create_association_schema(*db);
+  auto first = new_csv("first");
+  first->fields.build().name = "a";
+  db->save(*first);
+  auto second = new_csv("second");
+  second->fields.build().name = "moves";
+  db->save(*second);
+  const auto moved_id = second->fields.at(0).id;
+
+  auto loaded = db->find<DataSource>(first->id);
+  auto moved = std::make_shared<Field>(db->find<Field>(moved_id));
+  loaded->fields.add(moved);
+  auto& built = loaded->fields.build();
+  built.name = "built";
+  db->save(*loaded);
+  CHECK(stored_key(*db, "a_fields", "data_source_id", moved_id) == first->id);
+
+  REQUIRE(loaded->fields.size() == 3);
+  const auto held = loaded->fields.shared();
+  CHECK(held[0]->name == "a");
+  CHECK(held[1] == moved);  // the same object, at its place in id order
+  CHECK(held[2].get() == &built);
+}
+
+TEST_CASE(
+    "has_one set(nullptr) or set() of another object on a loaded owner takes the key from the "
+    "row it replaces",
+    "[associations][writes]") {
+  using namespace assoc_fixes;
+  stitch::test::test_database db;
+  db->create_schema<Owner, Badge, Token>();
+  Owner owner;
+  owner.name = "o";
+  auto badge = std::make_shared<Badge>();
+  badge->label = "first";
+  owner.badge.set(badge);
+  db->save(owner);
+  REQUIRE(stored_key(*db, "x_badges", "owner_id", badge->id) == owner.id);
+
+  // set() of a new object on a loaded owner whose badge was not loaded.
+  auto loaded = db->find<Owner>(owner.id);
+  auto second = std::make_shared<Badge>();
+  second->label = "second";
+  loaded.badge.set(second);
+  db->save(loaded);
+  CHECK(second->owner_id == owner.id);
+  CHECK(rows_where(*db, "x_badges", "owner_id = ?", owner.id) == 1);
+  CHECK(stored_key(*db, "x_badges", "owner_id", second->id) == owner.id);
+  CHECK(stored_key(*db, "x_badges", "owner_id", badge->id) == std::nullopt);
+  CHECK(rows(*db, "x_badges") == 2);
+
+  // set(nullptr) on a loaded owner.
+  auto again = db->find<Owner>(owner.id);
+  again.badge.set(nullptr);
+  db->save(again);
+  CHECK(rows_where(*db, "x_badges", "owner_id = ?", owner.id) == 0);
+  CHECK(rows_where(*db, "x_badges", "owner_id IS NULL") == 2);
+  CHECK(db->find<Owner>(owner.id).badge.get() == nullptr);
+
+  // Saving again writes nothing more.
+  const auto before = db->statements_executed();
+  db->save(again);
+  CHECK(db->statements_executed() - before <= 1);
+}
+
+TEST_CASE(
+    "has_one set() on a loaded owner whose replaced row cannot lose its key throws and writes "
+    "nothing",
+    "[associations][writes][errors]") {
+  using namespace assoc_fixes;
+  stitch::test::test_database db;
+  db->create_schema<Owner, Badge, Token>();
+  Owner owner;
+  owner.name = "o";
+  auto token = std::make_shared<Token>();
+  token->value = "t";
+  owner.token.set(token);
+  db->save(owner);
+
+  auto loaded = db->find<Owner>(owner.id);
+  loaded.name = "changed";
+  loaded.token.set(nullptr);
+  CHECK_THROWS_AS(db->save(loaded), stitch::usage_error);
+  CHECK(rows_where(*db, "x_tokens", "owner_id = ?", owner.id) == 1);
+  CHECK(stored_text(*db, "x_owners", "name", owner.id) == "o");
+}
+
+TEST_CASE(
+    "has_one set(nullptr) or set() of another object on a loaded owner deletes the replaced "
+    "row under dependent::destroy and dependent::delete_all",
+    "[associations][writes][dependent]") {
+  stitch::test::test_database db;
+  create_association_schema(*db);
+  auto csv = new_csv("csv");
+  auto schedule = std::make_shared<Schedule>();
+  schedule->cron = "old";
+  csv->schedule.set(schedule);
+  auto& field = csv->fields.build();
+  field.name = "f";
+  auto stats = std::make_shared<FieldStats>();
+  stats->distinct_count = 1;
+  field.stats.set(stats);
+  auto other = new_csv("other");
+  auto other_schedule = std::make_shared<Schedule>();
+  other_schedule->cron = "other";
+  other->schedule.set(other_schedule);
+  db->save(*csv);
+  db->save(*other);
+  REQUIRE(rows(*db, "a_schedules") == 2);
+  REQUIRE(rows(*db, "a_field_stats") == 1);
+
+  // dependent::destroy (DataSource::schedule, an optional key): set() of a new object.
+  auto loaded = db->find<DataSource>(csv->id);
+  auto replacement = std::make_shared<Schedule>();
+  replacement->cron = "new";
+  loaded->schedule.set(replacement);
+  db->save(*loaded);
+  CHECK(rows_where(*db, "a_schedules", "id = ?", schedule->id) == 0);
+  CHECK(rows_where(*db, "a_schedules", "owner_ref = ?", csv->id) == 1);
+  CHECK(stored_key(*db, "a_schedules", "owner_ref", replacement->id) == csv->id);
+  CHECK(rows(*db, "a_schedules") == 2);  // the other data source's is left alone
+
+  // ... and set(nullptr).
+  auto again = db->find<DataSource>(csv->id);
+  again->schedule.set(nullptr);
+  db->save(*again);
+  CHECK(rows_where(*db, "a_schedules", "owner_ref = ?", csv->id) == 0);
+  CHECK(rows(*db, "a_schedules") == 1);
+  CHECK(rows_where(*db, "a_schedules", "owner_ref = ?", other->id) == 1);
+
+  // dependent::delete_all (Field::stats, a plain key): set() of a new object, then nullptr.
+  auto loaded_field = db->find<Field>(field.id);
+  auto new_stats = std::make_shared<FieldStats>();
+  new_stats->distinct_count = 2;
+  loaded_field.stats.set(new_stats);
+  db->save(loaded_field);
+  CHECK(rows(*db, "a_field_stats") == 1);
+  CHECK(rows_where(*db, "a_field_stats", "id = ?", stats->id) == 0);
+  CHECK(stored_key(*db, "a_field_stats", "field_id", new_stats->id) == field.id);
+
+  auto field_again = db->find<Field>(field.id);
+  field_again.stats.set(nullptr);
+  db->save(field_again);
+  CHECK(rows(*db, "a_field_stats") == 0);
+}
+
+TEST_CASE("a subclass that lists its own association loads and saves it and keeps its parent's",
+          "[associations][writes][inheritance]") {
+  using namespace assoc_fixes;
+  stitch::test::test_database db;
+  db->create_schema<Feed, Entry, Enclosure>();
+
+  RssFeed rss;
+  rss.name = "rss";
+  rss.url = "https://example.org/rss";
+  rss.entries.build().title = "e1";
+  rss.entries.build().title = "e2";
+  auto& enclosure = rss.enclosures.build();
+  enclosure.href = "a.mp3";
+  AtomFeed atom;
+  atom.name = "atom";
+  atom.atom_id = "urn:x";
+  atom.entries.build().title = "a1";
+
+  // Saving cascades to the subclass's own association and to the inherited one.
+  db->save(rss);
+  db->save(atom);
+  CHECK(enclosure.persisted());
+  CHECK(enclosure.rss_feed_id == rss.id);
+  CHECK(stored_key(*db, "x_enclosures", "rss_feed_id", enclosure.id) == rss.id);
+  CHECK(rows_where(*db, "x_entries", "feed_id = ?", rss.id) == 2);
+  CHECK(rows_where(*db, "x_entries", "feed_id = ?", atom.id) == 1);
+
+  // Lazy loading of both through the root.
+  auto found = db->find<Feed>(rss.id);
+  auto* as_rss = dynamic_cast<RssFeed*>(found.get());
+  REQUIRE(as_rss != nullptr);
+  CHECK(as_rss->entries.size() == 2);
+  REQUIRE(as_rss->enclosures.size() == 1);
+  CHECK(as_rss->enclosures.at(0).href == "a.mp3");
+  CHECK(as_rss->enclosures.at(0).rss_feed.get() == as_rss);
+
+  // includes() of the subclass's own association and of the inherited one.
+  auto feeds =
+      db->all<RssFeed>().includes(&RssFeed::enclosures).includes(&Feed::entries).to_vector();
+  REQUIRE(feeds.size() == 1);
+  const auto statements = db->statements_executed();
+  CHECK(feeds[0].enclosures.size() == 1);
+  CHECK(feeds[0].entries.size() == 2);
+  CHECK(db->statements_executed() == statements);  // loaded by includes()
+
+  auto atoms = db->all<AtomFeed>().includes(&Feed::entries).to_vector();
+  REQUIRE(atoms.size() == 1);
+  REQUIRE(atoms[0].entries.size() == 1);
+  CHECK(atoms[0].entries.at(0).title == "a1");
+
+  // A loaded subclass object saves new children of both.
+  auto reloaded = db->find<RssFeed>(rss.id);
+  reloaded.enclosures.build().href = "b.mp3";
+  reloaded.entries.build().title = "e3";
+  db->save(reloaded);
+  CHECK(rows_where(*db, "x_enclosures", "rss_feed_id = ?", rss.id) == 2);
+  CHECK(rows_where(*db, "x_entries", "feed_id = ?", rss.id) == 3);
+
+  // destroy runs the dependent rules of both.
+  CHECK(db->destroy(reloaded));
+  CHECK(rows(*db, "x_enclosures") == 0);
+  CHECK(rows_where(*db, "x_entries", "feed_id = ?", rss.id) == 0);
+  CHECK(rows(*db, "x_entries") == 1);  // the atom feed's
+  CHECK(rows(*db, "x_feeds") == 1);
+}
+
+namespace assoc_replace {
+
+struct PColumns {
+  std::string name;
+};
+struct QColumns {
+  std::optional<std::int64_t> p_id;
+  std::string label;
+};
+struct RColumns {
+  std::int64_t q_id = 0;
+};
+struct Q;
+struct R;
+struct P : stitch::model<P, PColumns> {
+  static constexpr std::string_view table_name = "y_ps";
+  stitch::has_one<Q, stitch::dependent::destroy> q;
+  using associations = stitch::associations<&P::q>;
+};
+struct Q : stitch::model<Q, QColumns> {
+  static constexpr std::string_view table_name = "y_qs";
+  stitch::has_many<R, stitch::dependent::destroy> rs;
+  using associations = stitch::associations<&Q::rs>;
+};
+struct R : stitch::model<R, RColumns> {
+  static constexpr std::string_view table_name = "y_rs";
+};
+
+}  // namespace assoc_replace
+
+TEST_CASE("replacing a has_one under dependent::destroy destroys the old object's dependents",
+          "[associations][dependent]") {
+  using namespace assoc_replace;
+  stitch::test::test_database db;
+  db->create_schema<P, Q, R>();
+  P p;
+  p.name = "p";
+  auto old = std::make_shared<Q>();
+  old->label = "old";
+  old->rs.build();
+  old->rs.build();
+  p.q.set(old);
+  db->save(p);
+  REQUIRE(rows(*db, "y_rs") == 2);
+
+  auto loaded = db->find<P>(p.id);
+  auto fresh = std::make_shared<Q>();
+  fresh->label = "new";
+  loaded.q.set(fresh);
+  db->save(loaded);
+  CHECK(rows(*db, "y_qs") == 1);
+  CHECK(rows(*db, "y_rs") == 0);
+  CHECK(rows_where(*db, "y_qs", "label = 'new' AND p_id = ?", p.id) == 1);
+}
+
+TEST_CASE("an object added to move it to another owner stays when the collection loads",
+          "[associations][writes]") {
+  stitch::test::test_database db;
+  create_association_schema(*db);
+  auto from = new_csv("from");
+  from->fields.build().name = "moving";
+  db->save(*from);
+  auto to = new_csv("to");
+  db->save(*to);
+
+  auto moved = db->find<Field>(from->fields.at(0).id);
+  auto target = db->find<DataSource>(to->id);
+  target->fields.add(std::make_shared<Field>(std::move(moved)));
+  REQUIRE(target->fields.size() == 1);  // the load keeps the added object
+  CHECK(target->fields.at(0).name == "moving");
+  db->save(*target);
+  CHECK(rows_where(*db, "a_fields", "data_source_id = ?", to->id) == 1);
+  CHECK(rows_where(*db, "a_fields", "data_source_id = ?", from->id) == 0);
+}

@@ -494,8 +494,9 @@ consteval int inverse_index() {
 }
 
 /// Objects a collection held before it loaded (built or added, maybe saved since) stay the
-/// objects it holds: a loaded row with a held object's id is replaced by that object, and new
-/// objects stay after the loaded ones, so that references to them stay valid.
+/// objects it holds: a loaded row with a held object's id is replaced by that object, and the
+/// others (new, or added to be moved here) stay after the loaded ones, so that references to
+/// them stay valid.
 template <class T>
 void keep_held(std::vector<std::shared_ptr<T>>& held, std::vector<std::shared_ptr<T>>& loaded) {
   std::vector<std::shared_ptr<T>> fresh;
@@ -508,7 +509,11 @@ void keep_held(std::vector<std::shared_ptr<T>>& held, std::vector<std::shared_pt
     const auto it = std::lower_bound(  // loaded is in id order
         loaded.begin(), loaded.end(), item->id,
         [](const std::shared_ptr<T>& l, std::int64_t id) { return l->id < id; });
-    if (it != loaded.end() && (*it)->id == item->id) *it = std::move(item);
+    if (it != loaded.end() && (*it)->id == item->id) {
+      *it = std::move(item);
+    } else {
+      fresh.push_back(std::move(item));  // added to move it here: the owner's save writes it
+    }
   }
   for (auto& f : fresh) loaded.push_back(std::move(f));
 }
