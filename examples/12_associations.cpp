@@ -184,7 +184,8 @@ int main() {
   csv.profile.set(profile);
   db.save(csv);
   fmt::print("profile {} has data_source_id {}\n", profile->id, profile->data_source_id);
-  // Replacing it: the save inserts the new one and, under dependent::destroy, deletes the old.
+  // Replacing it: the save inserts the new one and, under dependent::destroy, destroys the old
+  // (loaded first, for its own dependent rules).
   auto newer = std::make_shared<Profile>();
   newer->row_count = 112;
   csv.profile.set(newer);
