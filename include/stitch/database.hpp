@@ -549,21 +549,7 @@ class database {
       // The replaced objects go with their own dependent rules, as in a destroy.
       using T = typename A::target;
       detail::query_state q;
-      detail::predicate_data where;
-      where.column(A::key_name.view());
-      where.text(" = ");
-      where.value(o.id);
-      if (keep != 0) {
-        where.text(" AND ");
-        where.column("id");
-        where.text(" <> ");
-        where.value(keep);
-      }
-      if constexpr (A::is_as) {
-        where.text(" AND ");
-        where.append(detail::in_texts(A::type_name.view(), detail::as_type_names<M>()));
-      }
-      q.conditions.push_back(std::move(where));
+      q.conditions.push_back(dependent_rows<M>(o, keep));
       std::vector<std::shared_ptr<T>> replaced;
       detail::load_where<T>(live(), q, live().link_for(false),
                             [&](std::shared_ptr<T> r) { replaced.push_back(std::move(r)); });
@@ -722,19 +708,29 @@ class database {
     const auto& table = detail::table_of<typename A::target>();
     detail::sql_builder b(sql_dialect());
     b << verb;
-    if (select) {
-      b.name(table.name);
-    } else {
-      b.name(table.name);
-      if (verb == "UPDATE ") {
-        b << " SET ";
-        b.name(A::key_name.view()) << " = NULL";
-        if constexpr (A::is_as) {
-          b << ", ";
-          b.name(A::type_name.view()) << " = NULL";
-        }
+    b.name(table.name);
+    if (verb == "UPDATE ") {
+      b << " SET ";
+      b.name(A::key_name.view()) << " = NULL";
+      if constexpr (A::is_as) {
+        b << ", ";
+        b.name(A::type_name.view()) << " = NULL";
       }
     }
+    const auto where = dependent_rows<M>(o, except_id);
+    b << " WHERE ";
+    b.pieces(where);
+    if (select) b << " LIMIT 1";
+    auto st = live().acquire(std::move(b).str(), &table);
+    int index = 1;
+    for (const auto& p : where.params) detail::bind_param(*st, index++, p);
+    return st.step();
+  }
+
+  // The rows of M that point at o (and are of o's type, for as<>), except the row except_id.
+  template <auto M, class O>
+  static detail::predicate_data dependent_rows(const O& o, std::int64_t except_id) {
+    using A = detail::assoc<M>;
     detail::predicate_data where;
     where.column(A::key_name.view());
     where.text(" = ");
@@ -749,13 +745,7 @@ class database {
       where.text(" <> ");
       where.value(except_id);
     }
-    b << " WHERE ";
-    b.pieces(where);
-    if (select) b << " LIMIT 1";
-    auto st = live().acquire(std::move(b).str(), &table);
-    int index = 1;
-    for (const auto& p : where.params) detail::bind_param(*st, index++, p);
-    return st.step();
+    return where;
   }
 
   template <class T>
