@@ -470,13 +470,9 @@ class database {
 
   template <auto M, class O, class F>
   static void for_each_child(O& o, F&& f) {
-    auto& a = o.*M;
-    if constexpr (detail::assoc<M>::is_collection) {
-      for (const auto& item : detail::association_access::items(a)) f(*item);
-    } else if (auto& t = detail::association_access::target(a)) {
-      f(*t);
-    }
+    for_each_child_shared<M>(o, [&](const auto& child) { f(*child); });
   }
+
 
   // Saves o after the new objects its belongs_to point at, then the new (or re-parented)
   // objects of its has_many / has_one, setting their keys.

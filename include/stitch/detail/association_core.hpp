@@ -150,31 +150,23 @@ template <template <auto> class Option, class First, class... Rest>
 struct value_option<Option, type_list<First, Rest...>> : value_option<Option, type_list<Rest...>> {
 };
 
-template <class List>
-struct as_option {
+/// A string-valued option (as<"name">, join_table<"name">) of an association, if given.
+template <template <fixed_string> class Option, class List>
+struct name_option {
   static constexpr bool found = false;
   static constexpr std::string_view value{};
 };
-template <fixed_string N, class... Rest>
-struct as_option<type_list<as<N>, Rest...>> {
+template <template <fixed_string> class Option, fixed_string N, class... Rest>
+struct name_option<Option, type_list<Option<N>, Rest...>> {
   static constexpr bool found = true;
   static constexpr std::string_view value = N.view();
 };
-template <class First, class... Rest>
-struct as_option<type_list<First, Rest...>> : as_option<type_list<Rest...>> {};
-
+template <template <fixed_string> class Option, class First, class... Rest>
+struct name_option<Option, type_list<First, Rest...>> : name_option<Option, type_list<Rest...>> {};
 template <class List>
-struct join_table_option {
-  static constexpr bool found = false;
-  static constexpr std::string_view value{};
-};
-template <fixed_string N, class... Rest>
-struct join_table_option<type_list<join_table<N>, Rest...>> {
-  static constexpr bool found = true;
-  static constexpr std::string_view value = N.view();
-};
-template <class First, class... Rest>
-struct join_table_option<type_list<First, Rest...>> : join_table_option<type_list<Rest...>> {};
+using as_option = name_option<as, List>;
+template <class List>
+using join_table_option = name_option<join_table, List>;
 
 template <class List>
 struct join_keys_option {
