@@ -108,6 +108,9 @@ class connection {
   [[nodiscard]] virtual std::string describe() const = 0;
   /// The most parameters one statement may bind (SQLite's SQLITE_LIMIT_VARIABLE_NUMBER).
   [[nodiscard]] virtual int max_parameters() const noexcept { return 999; }
+  /// False once the connection to a server was lost: every statement then throws
+  /// connection_error, and the database must be opened again (a pool does that).
+  [[nodiscard]] virtual bool connected() const noexcept { return true; }
 };
 
 }  // namespace stitch::backend

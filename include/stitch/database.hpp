@@ -34,6 +34,8 @@ template <class C>
 struct update_key {};
 template <class Root>
 struct delete_key {};
+template <class Root>
+struct advance_id_key {};
 template <class T>
 struct find_key {};
 
@@ -76,11 +78,29 @@ class database {
       const auto plan = detail::plan_schema<Ts...>();
       const auto& d = sql_dialect();
       detail::write_scope scope(live(), 2);
+      // Keys that reference a table not created yet (a cycle) are added once it exists, where
+      // the database does not take forward references.
+      std::vector<detail::foreign_key_def> now;
+      std::vector<detail::foreign_key_def> later;
+      std::vector<std::string_view> created;
       for (const auto* t : plan.ordered()) {
-        execute(detail::create_table_sql(d, *t, plan.keys));
+        now.clear();
+        const auto waiting = later.size();
+        for (const auto& k : plan.keys) {
+          if (k.table != t->name) continue;
+          const bool ready = d.forward_foreign_keys() || k.references == t->name ||
+                             std::ranges::find(created, k.references) != created.end();
+          (ready ? now : later).push_back(k);
+        }
+        // A table that exists already keeps the constraints it has.
+        if (later.size() > waiting && !live().connection().table_columns(t->name).empty())
+          later.resize(waiting);
+        execute(detail::create_table_sql(d, *t, now));
         if (t->has_type) execute(detail::create_type_index_sql(d, *t));
         detail::check_table(live().connection(), *t);
+        created.push_back(t->name);
       }
+      for (const auto& k : later) execute(detail::add_foreign_key_sql(d, k));
       for (const auto& j : plan.joins)
         execute(detail::create_join_table_sql(d, j.table, j.owner_key, j.owner_table, j.target_key,
                                               j.target_table));
@@ -473,7 +493,6 @@ class database {
     for_each_child_shared<M>(o, [&](const auto& child) { f(*child); });
   }
 
-
   // Saves o after the new objects its belongs_to point at, then the new (or re-parented)
   // objects of its has_many / has_one, setting their keys.
   template <class C>
@@ -748,7 +767,9 @@ class database {
   bool destroy_row(T& obj) {
     bool deleted = false;
     if (has_row(obj)) {
+      detail::write_scope scope(live(), 1);
       deleted = delete_row(obj);
+      scope.commit();
     } else if (obj.persisted()) {
       obj.id = 0;  // its insert was rolled back: the id may belong to another row now
     }
@@ -814,10 +835,12 @@ class database {
             b.name(names::target_key()) << " = ";
             b.param();
           }
+          detail::write_scope scope(live(), 1);
           auto st = live().acquire(std::move(b).str(), nullptr);
           st->bind_int64(1, owner.id);
           st->bind_int64(2, target.id);
           st.step();
+          scope.commit();
           (owner.*M).reset();
         });
   }
@@ -839,19 +862,57 @@ class database {
       int index = 1;
       if (with_id) st->bind_int64(index++, id);
       if (t.has_type) st->bind_text(index++, t.classes[cls].type_name);
-      detail::bind_members(o, *st, index, true, now);
+      bind_members_of<C>(o, *st, index, true, now);
       const bool row = st.step();
+      if (with_id) {
+        advance_id<typename C::stitch_root>(t, id);
+        return id;
+      }
       if (d.returns_inserted_id() && row) return st->get_int64(0);
-      return with_id ? id : live().connection().last_insert_id();
+      return live().connection().last_insert_id();
     }
     auto st = live().acquire(
         detail::statement_slot<detail::update_key<C>>(),
         [&] { return detail::update_sql(d, t, cls); }, t);
-    detail::bind_members(o, *st, 1, false, now);
+    bind_members_of<C>(o, *st, 1, false, now);
     st->bind_int64(static_cast<int>(detail::member_count<C>()) + 1, o.id);
     st.step();
     if (st->affected_rows() == 0) throw record_not_found(detail::class_name<C>, t.name, o.id);
     return o.id;
+  }
+
+  // bind_members, with a value the database cannot take named by table and column.
+  template <class C>
+  static void bind_members_of(const C& o, backend::statement& st, int first, bool inserting,
+                              std::int64_t now) {
+    try {
+      detail::bind_members(o, st, first, inserting, now);
+    } catch (const detail::bad_parameter& bad) {
+      const auto& t = detail::table_of<C>();
+      constexpr int cls = static_cast<int>(detail::mapping<C>::index);
+      int position = first;
+      for (int ancestor : t.classes[cls].lineage)
+        for (int c : t.classes[ancestor].own_columns) {
+          if (position++ == bad.index)
+            throw data_error("cannot save " + std::string(detail::class_name<C>) +
+                             ": the value for column " + t.name + "." + t.columns[c].name + " " +
+                             bad.reason);
+        }
+      throw;
+    }
+  }
+
+  // After an insert with an explicit id: moves the table's id sequence past it, where the
+  // database does not (PostgreSQL), so that the next insert without one does not collide.
+  template <class Root>
+  void advance_id(const detail::table_def& t, std::int64_t id) {
+    const auto& d = sql_dialect();
+    if (d.advance_id_sql(t.name).empty()) return;
+    auto st = live().acquire(
+        detail::statement_slot<detail::advance_id_key<Root>>(),
+        [&] { return d.advance_id_sql(t.name); }, t);
+    st->bind_int64(1, id);
+    st.step();
   }
 
   // Records a successful write in the object (timestamps are applied by the caller).

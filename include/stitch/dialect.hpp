@@ -21,6 +21,12 @@ class dialect {
   /// Appends the placeholder of the n-th (1-based) parameter: "?" or "$n".
   virtual void placeholder(std::string& out, int n) const = 0;
 
+  /// Appends the placeholder of the n-th parameter for a value of the given kind, where the
+  /// database cannot tell the type from the context ("$1::float8").
+  virtual void typed_placeholder(std::string& out, int n, column_kind /*kind*/) const {
+    placeholder(out, n);
+  }
+
   /// The column type for a kind, as Rails' migrations write it.
   [[nodiscard]] virtual std::string_view column_type(column_kind kind) const noexcept = 0;
 
@@ -44,6 +50,20 @@ class dialect {
   [[nodiscard]] virtual std::string_view defer_foreign_keys() const noexcept {
     return "SET CONSTRAINTS ALL DEFERRED";
   }
+
+  /// True when a failed statement leaves the open transaction unusable until it is rolled
+  /// back (PostgreSQL): stitch then puts a savepoint around each write made inside an open
+  /// transaction, so that a refused write undoes only itself, as on SQLite.
+  [[nodiscard]] virtual bool error_aborts_transaction() const noexcept { return false; }
+
+  /// True when CREATE TABLE may name a table not created yet in a foreign key (SQLite);
+  /// otherwise keys that close a cycle are added with ALTER TABLE afterwards.
+  [[nodiscard]] virtual bool forward_foreign_keys() const noexcept { return false; }
+
+  /// The statement that moves the id sequence of a table past an id inserted explicitly
+  /// (one parameter, the id), or empty when the database does that itself (SQLite's
+  /// AUTOINCREMENT). `table` is quoted already.
+  [[nodiscard]] virtual std::string advance_id_sql(std::string_view /*table*/) const { return {}; }
 
   /// Appends `identifier` in double quotes, doubling embedded quotes (SQL standard).
   void quote(std::string& out, std::string_view identifier) const {
@@ -87,10 +107,70 @@ class sqlite_dialect final : public dialect {
   [[nodiscard]] std::string_view defer_foreign_keys() const noexcept override {
     return "PRAGMA defer_foreign_keys = ON";
   }
+  [[nodiscard]] bool forward_foreign_keys() const noexcept override { return true; }
   [[nodiscard]] std::string_view begin_transaction(bool for_write) const noexcept override {
     // IMMEDIATE takes the write lock up front, so two writers wait on the busy timeout
     // instead of failing at their first write.
     return for_write ? "BEGIN IMMEDIATE" : "BEGIN";
+  }
+};
+
+/// PostgreSQL, with the column types ActiveRecord's PostgreSQL adapter writes (bigserial ids,
+/// character varying, timestamp(6), bytea).
+class postgres_dialect final : public dialect {
+ public:
+  [[nodiscard]] std::string_view name() const noexcept override { return "postgresql"; }
+  void placeholder(std::string& out, int n) const override {
+    out += '$';
+    out += std::to_string(n);
+  }
+  void typed_placeholder(std::string& out, int n, column_kind kind) const override {
+    placeholder(out, n);
+    out += "::";
+    out += kind == column_kind::real ? std::string_view("float8") : column_type(kind);
+  }
+  [[nodiscard]] std::string_view column_type(column_kind kind) const noexcept override {
+    switch (kind) {
+      case column_kind::integer:
+        return "integer";
+      case column_kind::big_integer:
+        return "bigint";
+      case column_kind::real:
+        return "float";
+      case column_kind::boolean:
+        return "boolean";
+      case column_kind::text:
+        return "character varying";
+      case column_kind::blob:
+        return "bytea";
+      case column_kind::timestamp:
+        return "timestamp(6)";
+    }
+    return "bytea";
+  }
+  [[nodiscard]] std::string_view id_column() const noexcept override {
+    return "bigserial PRIMARY KEY";
+  }
+  [[nodiscard]] std::string_view discriminator_type() const noexcept override {
+    return "character varying";
+  }
+  [[nodiscard]] bool returns_inserted_id() const noexcept override { return true; }
+  [[nodiscard]] std::string_view begin_transaction(bool /*for_write*/) const noexcept override {
+    return "BEGIN";
+  }
+  [[nodiscard]] bool error_aborts_transaction() const noexcept override { return true; }
+  [[nodiscard]] std::string advance_id_sql(std::string_view table) const override {
+    // setval only forward: an id below the sequence's position must not move it back.
+    std::string quoted;
+    quote(quoted, table);
+    std::string literal = "'";
+    for (char c : quoted) {
+      if (c == '\'') literal += '\'';
+      literal += c;
+    }
+    literal += '\'';
+    return "SELECT setval(s, $1) FROM (SELECT pg_get_serial_sequence(" + literal +
+           ", 'id')::regclass AS s) q WHERE $1 > coalesce(pg_sequence_last_value(s), 0)";
   }
 };
 

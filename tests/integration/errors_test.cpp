@@ -248,9 +248,8 @@ TEST_CASE("find of a missing id throws record_not_found naming the table and id"
 TEST_CASE("a table lacking a column a model needs fails the schema check, naming both",
           "[errors]") {
   stitch::test::test_database db;
-  db->execute(
-      "CREATE TABLE calls (id integer PRIMARY KEY, priority integer NOT NULL, note varchar, "
-      "latitude float NOT NULL)");
+  db->execute("CREATE TABLE calls (id " + std::string(db->sql_dialect().id_column()) +
+              ", priority integer NOT NULL, note varchar, latitude float NOT NULL)");
   try {
     db->create_schema<Call>();
     FAIL("a table without the township column passed");
@@ -288,9 +287,8 @@ TEST_CASE("a missing table fails the schema check, naming it", "[errors]") {
 TEST_CASE("reading a table lacking a column throws schema_error naming table and column",
           "[errors]") {
   stitch::test::test_database db;
-  db->execute(
-      "CREATE TABLE calls (id integer PRIMARY KEY, priority integer NOT NULL, note varchar, "
-      "latitude float NOT NULL)");
+  db->execute("CREATE TABLE calls (id " + std::string(db->sql_dialect().id_column()) +
+              ", priority integer NOT NULL, note varchar, latitude float NOT NULL)");
   db->execute("INSERT INTO calls (priority, note, latitude) VALUES (1, NULL, 40.5)");
   const auto id = db->all<Call>().pluck(col<&Call::id>).at(0);
   try {
@@ -362,6 +360,7 @@ TEST_CASE("reading an integer too large for std::int32_t throws data_error", "[e
   db->create_schema<Sample>();
   Sample s;
   db->save(s);
+  stitch::test::widen_column(db, "samples", "small", "bigint");
   db->execute("UPDATE samples SET small = 5000000000");
   try {
     (void)db->find<Sample>(s.id);

@@ -1,5 +1,5 @@
 // The integration tests' main: Catch2's, plus --database TARGET to pick the backend
-// (sqlite::memory:, sqlite:file); STITCH_TEST_DATABASE is the fallback.
+// (sqlite::memory:, sqlite:file, postgres); STITCH_TEST_DATABASE is the fallback.
 #define CATCH_CONFIG_RUNNER
 #include <catch2/catch.hpp>
 
@@ -14,7 +14,7 @@ int main(int argc, char* argv[]) {
   using namespace Catch::clara;
   auto cli = session.cli() | Opt(database, "target")["--database"](
                                  "the database the tests run on "
-                                 "(sqlite::memory:, sqlite:file)");
+                                 "(sqlite::memory:, sqlite:file, postgres)");
   session.cli(cli);
   if (const int rc = session.applyCommandLine(argc, argv); rc != 0) return rc;
   if (!database.empty()) stitch::test::select_database(database);

@@ -140,6 +140,7 @@ TEST_CASE("a failed reload leaves the object as it was", "[persistence][state]")
   Sample s;
   s.text = "mine";
   db->save(s);
+  stitch::test::widen_column(db, "samples", "small", "bigint");
   db->execute("UPDATE samples SET text = 'theirs', small = 5000000000");  // too big for int32
   s.text = "unsaved edit";
   CHECK_THROWS_AS(db->reload(s), stitch::data_error);

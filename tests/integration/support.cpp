@@ -1,5 +1,6 @@
 #include "integration/support.hpp"
 
+#include <stitch/postgres.hpp>
 #include <stitch/sqlite.hpp>
 
 #include <atomic>
@@ -24,8 +25,25 @@ std::string configured() {
   return value != nullptr && *value != '\0' ? value : "sqlite::memory:";
 }
 
-stitch::database open_configured(std::string& backend, std::string& path) {
+// A URI that puts the session's search_path on `schema`.
+std::string with_schema(const std::string& uri, const std::string& schema) {
+  if (uri.find("://") == std::string::npos) return uri + " options='-csearch_path=" + schema + "'";
+  return uri + (uri.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" +
+         schema;
+}
+
+stitch::database open_configured(std::string& backend, std::string& path, std::string& uri) {
   const std::string target = configured();
+  if (target == "postgres") {
+    backend = "postgres";
+    // A schema of its own per test: tests run in parallel on one server.
+    static std::atomic<int> counter{0};
+    path = "stitch_test_" + std::to_string(::getpid()) + "_" + std::to_string(counter++);
+    auto admin = stitch::postgres::connect(postgres_uri());
+    admin.execute("DROP SCHEMA IF EXISTS " + path + " CASCADE; CREATE SCHEMA " + path);
+    uri = with_schema(postgres_uri(), path);
+    return stitch::postgres::connect(uri);
+  }
   if (target == "sqlite::memory:") {
     backend = "sqlite";
     return stitch::sqlite::open(":memory:");
@@ -36,7 +54,8 @@ stitch::database open_configured(std::string& backend, std::string& path) {
     return stitch::sqlite::open(path);
   }
   throw std::runtime_error("STITCH_TEST_DATABASE=" + target +
-                           " is not a backend these tests know (sqlite::memory:, sqlite:file)");
+                           " is not a backend these tests know (sqlite::memory:, sqlite:file, "
+                           "postgres)");
 }
 
 }  // namespace
@@ -53,11 +72,51 @@ std::string scratch_path(const std::string& stem) {
   return path;
 }
 
-test_database::test_database() : db_(open_configured(backend_, path_)) {}
+std::string numbered(const stitch::database& db, std::string_view sql) {
+  std::string out;
+  int n = 0;
+  for (char c : sql) {
+    if (c == '?') {
+      db.sql_dialect().placeholder(out, ++n);
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+void widen_column(test_database& db, const std::string& table, const std::string& column,
+                  const std::string& type) {
+  if (db.backend() == "postgres")
+    db->execute("ALTER TABLE " + table + " ALTER COLUMN " + column + " TYPE " + type);
+}
+
+std::string postgres_uri() {
+  const char* value = std::getenv("STITCH_TEST_POSTGRES");
+  if (value == nullptr || *value == '\0')
+    throw std::runtime_error(
+        "--database postgres needs STITCH_TEST_POSTGRES, a connection URI of a server where "
+        "the tests may create schemas (scripts/test starts one)");
+  return value;
+}
+
+test_database::test_database() : db_(open_configured(backend_, path_, uri_)) {}
+
+stitch::database test_database::another_connection() const {
+  if (backend_ == "postgres") return stitch::postgres::connect(uri_);
+  if (!path_.empty()) return stitch::sqlite::open(path_);
+  throw std::runtime_error("an in-memory SQLite database has no second connection");
+}
 
 test_database::~test_database() {
   db_.reset();
-  if (!path_.empty()) {
+  if (backend_ == "postgres") {
+    try {
+      stitch::postgres::connect(postgres_uri()).execute("DROP SCHEMA IF EXISTS " + path_ +
+                                                        " CASCADE");
+    } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): the server is gone
+    }
+  } else if (!path_.empty()) {
     std::error_code ignored;
     std::filesystem::remove(path_, ignored);
     std::filesystem::remove(path_ + "-journal", ignored);

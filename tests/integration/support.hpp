@@ -2,12 +2,15 @@
 // The database each integration test runs on, chosen by STITCH_TEST_DATABASE:
 //   sqlite::memory:   a private in-memory SQLite database per test (the default)
 //   sqlite:file       a fresh SQLite file per test, removed afterwards
+//   postgres          a fresh schema per test on the server named by STITCH_TEST_POSTGRES (a
+//                     connection URI), dropped afterwards
 // Tests are written once against stitch::database and run on every backend.
 
 #include <stitch/stitch.hpp>
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace stitch::test {
 
@@ -22,17 +25,33 @@ class test_database {
   stitch::database& operator*() noexcept { return *db_; }
   stitch::database* operator->() noexcept { return &*db_; }
 
-  /// "sqlite" (later also "postgres").
+  /// "sqlite" or "postgres".
   [[nodiscard]] const std::string& backend() const noexcept { return backend_; }
+  /// A second connection to the same database (not for an in-memory SQLite database).
+  [[nodiscard]] stitch::database another_connection() const;
+  /// The connection URI of a PostgreSQL test database (its schema on the search_path).
+  [[nodiscard]] const std::string& uri() const noexcept { return uri_; }
 
  private:
   std::string backend_;
-  std::string path_;  // the SQLite file, when file-backed
+  std::string path_;  // the SQLite file, when file-backed; the schema on PostgreSQL
+  std::string uri_;
   std::optional<stitch::database> db_;
 };
 
 /// Overrides STITCH_TEST_DATABASE for the rest of the run (the --database option).
 void select_database(const std::string& target);
+
+/// SQL with `?` placeholders as the database numbers them ("$1" on PostgreSQL).
+std::string numbered(const stitch::database& db, std::string_view sql);
+
+/// Changes a column's type where the database enforces it (PostgreSQL), so that a test can
+/// store a value the model's type does not take; nothing on SQLite, which takes any value.
+void widen_column(test_database& db, const std::string& table, const std::string& column,
+                  const std::string& type);
+
+/// STITCH_TEST_POSTGRES: the URI of the PostgreSQL server the tests use. Throws when unset.
+std::string postgres_uri();
 
 /// A unique path for a scratch SQLite file (removed by the caller).
 std::string scratch_path(const std::string& stem);

@@ -269,7 +269,9 @@ TEST_CASE("statements_executed counts savepoint statements too", "[transaction]"
     }
     outer.commit();  // COMMIT
   }
-  CHECK(db->statements_executed() - before == 5);
+  // Where a failed statement spoils the transaction, the INSERT has a savepoint of its own.
+  CHECK(db->statements_executed() - before ==
+        (db->sql_dialect().error_aborts_transaction() ? 7 : 5));
 }
 
 TEST_CASE("a save that fails inside a transaction leaves the earlier work to commit",

@@ -207,8 +207,13 @@ TEST_CASE("automatic timestamps of whole seconds are stored exactly as the objec
   db->save(s);
   REQUIRE(s.created_at != seconds_time{});
   REQUIRE(s.updated_at == std::optional(s.created_at));
-  const auto stored = db->query_value<std::string>("SELECT created_at FROM stamps");
-  CHECK(stored.substr(stored.size() - 7) == ".000000");
+  if (db.backend() == "postgres") {  // a timestamp(6) column: its microseconds
+    CHECK(db->query_value<std::int64_t>("SELECT CAST(extract(microseconds FROM created_at) AS "
+                                        "bigint) % 1000000 FROM stamps") == 0);
+  } else {  // SQLite keeps Rails' text
+    const auto stored = db->query_value<std::string>("SELECT created_at FROM stamps");
+    CHECK(stored.substr(stored.size() - 7) == ".000000");
+  }
   CHECK(db->all<Stamp>().where(col<&Stamp::created_at> == s.created_at).count() == 1);
   CHECK(db->all<Stamp>().where(col<&Stamp::updated_at> == *s.updated_at).count() == 1);
   db->save(s);
@@ -216,11 +221,16 @@ TEST_CASE("automatic timestamps of whole seconds are stored exactly as the objec
   CHECK(db->find<Stamp>(s.id).updated_at == s.updated_at);
 }
 
-TEST_CASE("binding NaN throws usage_error instead of storing NULL", "[values][errors]") {
+TEST_CASE("binding NaN throws usage_error where it would be stored as NULL", "[values][errors]") {
   stitch::test::test_database db;
   db->create_schema<Sample>();
   Sample s;
   s.maybe_real = std::nan("");
+  if (db.backend() == "postgres") {  // float holds NaN
+    db->save(s);
+    CHECK(std::isnan(db->find<Sample>(s.id).maybe_real.value()));
+    return;
+  }
   CHECK_THROWS_WITH(db->save(s), Catch::Contains("[stitch.usage_error]") && Catch::Contains("NaN"));
   CHECK_FALSE(s.persisted());
   CHECK(db->all<Sample>().count() == 0);
@@ -255,7 +265,7 @@ TEST_CASE("the adapter's reads are false for NULL and throw data_error for a mis
 
 TEST_CASE("reset unbinds the parameters, so a borrowed string is not read again", "[values]") {
   stitch::test::test_database db;
-  auto st = db->connection().prepare("SELECT ?");
+  auto st = db->connection().prepare(stitch::test::numbered(*db, "SELECT CAST(? AS varchar)"));
   const std::string borrowed = "borrowed";
   st->bind_text(1, borrowed);
   REQUIRE(st->step());
@@ -350,6 +360,7 @@ TEST_CASE("a value that does not fit a subclass member names its table, column a
   csv.name = "csv";
   csv.path = "a.csv";
   db->save(csv);
+  stitch::test::widen_column(db, "data_sources", "row_count", "varchar");
   db->execute("UPDATE data_sources SET row_count = 'many'");
   const std::string where = "column data_sources.row_count of row id " + std::to_string(csv.id);
   CHECK_THROWS_WITH(db->all<DataSource>().to_vector(),

@@ -37,6 +37,20 @@ class bad_value : public data_error {
   std::string reason;  ///< what is wrong with the value
 };
 
+/// A value given to a parameter that the database cannot store as it is (a NUL byte in
+/// PostgreSQL text). stitch's writes catch it to name the table and column.
+class bad_parameter : public data_error {
+ public:
+  /// `reason` follows "the value for column t.c", e.g. "holds a NUL byte at offset 3".
+  bad_parameter(int index, std::string reason)
+      : data_error("parameter " + std::to_string(index) + " " + reason),
+        index(index),
+        reason(std::move(reason)) {}
+
+  int index;           ///< 1-based parameter position
+  std::string reason;  ///< what is wrong with the value
+};
+
 // One read per value: the backend's read() is false for NULL and throws bad_value for a
 // value the type cannot hold.
 inline bool read_field(backend::statement& s, int c, std::int64_t& out) { return s.read(c, out); }

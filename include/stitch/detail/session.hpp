@@ -365,11 +365,15 @@ inline bool lease::step() {
 }
 
 /// Keeps a write atomic: opens a transaction when none is open, a savepoint inside an open
-/// one when the write takes several statements, and nothing for one statement inside one
-/// (a single statement is atomic by itself).
+/// one when the write takes several statements, and nothing for one statement (atomic by
+/// itself), unless a failed statement would leave the open transaction unusable (PostgreSQL):
+/// then a savepoint, so that a refused write undoes only itself there too.
 class write_scope {
  public:
-  write_scope(session& s, int statements) : session_(s), owns_(statements > 1) {
+  write_scope(session& s, int statements)
+      : session_(s),
+        owns_(statements > 1 ||
+              (s.depth() > 0 && s.sql_dialect().error_aborts_transaction())) {
     if (owns_) s.begin(true);
   }
   write_scope(const write_scope&) = delete;
