@@ -588,6 +588,7 @@ struct association_access {
   }
   template <class B>
   static void settle(B& a, std::int64_t id) {
+    a.pending_ = true;  // a stale key is written again too, not only a pending set()
     a.pending_id_ = id;
     apply_pending(a);
   }

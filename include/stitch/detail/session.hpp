@@ -199,7 +199,11 @@ class session {
     check_not_aborted();
     if (depth_ == 1) {
       run(commit_, "COMMIT");
-      released_into_.clear();  // every level of this transaction is durable now
+      // Every level of this transaction is durable now, except those released into a level
+      // that was rolled back: remember those before forgetting the chains.
+      for (const auto& [inner, outer] : released_into_)
+        if (rolled_back(outer)) rolled_back_.insert(inner);
+      released_into_.clear();
     } else {
       execute("RELEASE SAVEPOINT " + savepoint_name(depth_ - 1));
       released_into_[levels_.back()] = levels_[levels_.size() - 2];
