@@ -341,9 +341,12 @@ class database {
     return all<T>().where(condition);
   }
 
-  /// Opens a transaction (a savepoint when one is open). See stitch::transaction.
-  [[nodiscard]] stitch::transaction transaction(intent what = intent::read) {
-    return stitch::transaction(live(), what);
+  /// Opens a transaction (a savepoint when one is open). See stitch::transaction. An
+  /// isolation level other than the database's default applies to an outermost transaction
+  /// only (usage_error inside another).
+  [[nodiscard]] stitch::transaction transaction(intent what = intent::read,
+                                                isolation level = isolation::database_default) {
+    return stitch::transaction(live(), what, level);
   }
 
   /// The one value of a one-row, one-column SQL query, with `?` placeholders bound to args:
@@ -388,6 +391,15 @@ class database {
   [[nodiscard]] std::uint64_t statements_executed() const { return live().statements_executed(); }
 
   [[nodiscard]] const dialect& sql_dialect() const { return live().sql_dialect(); }
+
+  /// False once the connection to the server was lost (every statement then throws
+  /// connection_error; connect again). Always true for SQLite.
+  [[nodiscard]] bool connected() const { return live().connection().connected(); }
+
+  /// True while a transaction (stitch's or one begun by SQL) is open on the connection.
+  [[nodiscard]] bool in_transaction() const {
+    return live().depth() > 0 || live().connection().in_transaction();
+  }
   /// Where the connection points ("sqlite:file.db"), for messages.
   [[nodiscard]] std::string describe() const { return live().connection().describe(); }
   /// The table of T's hierarchy.

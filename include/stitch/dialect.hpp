@@ -9,6 +9,10 @@
 
 namespace stitch {
 
+/// The isolation level of a transaction. `database_default` leaves the database's own
+/// (PostgreSQL: read committed; SQLite: always serializable).
+enum class isolation { database_default, read_committed, repeatable_read, serializable };
+
 /// The SQL spelling of one database. Statements are built from compile-time names and a
 /// dialect only; values always travel as bound parameters.
 class dialect {
@@ -41,6 +45,22 @@ class dialect {
 
   /// The statement that opens a transaction; `for_write` when it will write for sure.
   [[nodiscard]] virtual std::string_view begin_transaction(bool for_write) const noexcept = 0;
+
+  /// The statement that sets the isolation level of the transaction just begun, or empty when
+  /// the database has only one (SQLite, whose transactions are serializable).
+  [[nodiscard]] virtual std::string_view isolation_sql(isolation level) const noexcept {
+    switch (level) {
+      case isolation::read_committed:
+        return "SET TRANSACTION ISOLATION LEVEL READ COMMITTED";
+      case isolation::repeatable_read:
+        return "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ";
+      case isolation::serializable:
+        return "SET TRANSACTION ISOLATION LEVEL SERIALIZABLE";
+      case isolation::database_default:
+        break;
+    }
+    return {};
+  }
 
   /// What LIMIT takes to mean "no limit" when only OFFSET is wanted.
   [[nodiscard]] virtual std::string_view no_limit() const noexcept { return "ALL"; }
@@ -108,6 +128,9 @@ class sqlite_dialect final : public dialect {
     return "PRAGMA defer_foreign_keys = ON";
   }
   [[nodiscard]] bool forward_foreign_keys() const noexcept override { return true; }
+  [[nodiscard]] std::string_view isolation_sql(isolation /*level*/) const noexcept override {
+    return {};
+  }
   [[nodiscard]] std::string_view begin_transaction(bool for_write) const noexcept override {
     // IMMEDIATE takes the write lock up front, so two writers wait on the busy timeout
     // instead of failing at their first write.

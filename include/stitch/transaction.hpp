@@ -19,8 +19,10 @@ enum class intent { read, write };
 class transaction {
  public:
   /// Opens a transaction on the database's connection; prefer database::transaction().
-  explicit transaction(detail::session& s, intent what = intent::read) : session_(&s) {
-    s.begin(what == intent::write);
+  explicit transaction(detail::session& s, intent what = intent::read,
+                       isolation level = isolation::database_default)
+      : session_(&s) {
+    s.begin(what == intent::write, level);
     level_ = s.depth();
   }
   transaction(transaction&& other) noexcept

@@ -153,6 +153,15 @@ sql_shape shape_of(std::string_view sql) {
                                "; the server rolled back the open transaction, if any: "
                                "connect again",
                            fallback_sql);
+  } catch (const pqxx::statement_completion_unknown& e) {
+    throw connection_error("lost the connection to " + where +
+                               " during a statement; it may or may not have taken effect: " +
+                               one_line(e.what()),
+                           fallback_sql);
+  } catch (const pqxx::transaction_rollback& e) {
+    // Serialization failures (40001) and deadlocks (40P01), which libpqxx throws as its own.
+    throw transaction_conflict(one_line(e.what()) + " (" + where + "); retry the whole transaction",
+                               fallback_sql);
   } catch (const pqxx::sql_error& e) {
     // For a prepared statement libpqxx gives its name; the caller knows the text.
     std::string sql = fallback_sql.empty() ? e.query() : fallback_sql;

@@ -1279,13 +1279,21 @@ TEST_CASE(
 }
 
 TEST_CASE("a failure during a dependent destroy rolls the whole destroy back",
-          "[associations][dependent][errors][sqlite]") {
+          "[associations][dependent][errors]") {
   stitch::test::test_database db;
-  if (db.backend() != "sqlite") return;  // SQLite's trigger syntax
   create_association_schema(*db);
-  db->execute(
-      "CREATE TRIGGER w_keep_values BEFORE DELETE ON a_unique_values WHEN OLD.value = 'keep' "
-      "BEGIN SELECT RAISE(ABORT, 'kept by trigger'); END");
+  const bool postgres = db.backend() == "postgres";
+  if (postgres) {
+    db->execute(
+        "CREATE FUNCTION w_keep_values() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF "
+        "OLD.value = 'keep' THEN RAISE EXCEPTION 'kept by trigger'; END IF; RETURN OLD; END $$; "
+        "CREATE TRIGGER w_keep_values BEFORE DELETE ON a_unique_values FOR EACH ROW EXECUTE "
+        "FUNCTION w_keep_values()");
+  } else {
+    db->execute(
+        "CREATE TRIGGER w_keep_values BEFORE DELETE ON a_unique_values WHEN OLD.value = 'keep' "
+        "BEGIN SELECT RAISE(ABORT, 'kept by trigger'); END");
+  }
   auto csv = new_csv("csv");
   auto& first = csv->fields.build();
   first.name = "first";
@@ -1313,7 +1321,8 @@ TEST_CASE("a failure during a dependent destroy rolls the whole destroy back",
   for (const auto& f : fields) CHECK(f->persisted());
 
   // The connection is usable, and the destroy goes through once the trigger is gone.
-  db->execute("DROP TRIGGER w_keep_values");
+  db->execute(postgres ? "DROP TRIGGER w_keep_values ON a_unique_values"
+                       : "DROP TRIGGER w_keep_values");
   CHECK(db->destroy(*loaded));
   CHECK(rows(*db, "a_fields") == 0);
   CHECK(rows(*db, "a_unique_values") == 0);
@@ -1388,7 +1397,7 @@ TEST_CASE("create_schema takes the models in any order", "[associations][schema]
 TEST_CASE("create_schema writes the foreign keys and indexes and join table into SQLite's catalog",
           "[associations][schema][sqlite]") {
   stitch::test::test_database db;
-  if (db.backend() != "sqlite") return;  // reads sqlite_master and pragma tables
+  REQUIRE(db.backend() == "sqlite");  // reads sqlite_master and pragma tables
   // Dependents first: the tables must still come out in dependency order.
   db->create_schema<Attachment, FieldStats, UniqueValue, Schedule, Note, Comment, Field, Tag,
                     DataSource, Agency>();
@@ -1957,4 +1966,52 @@ TEST_CASE("an object added to move it to another owner stays when the collection
   db->save(*target);
   CHECK(rows_where(*db, "a_fields", "data_source_id = ?", to->id) == 1);
   CHECK(rows_where(*db, "a_fields", "data_source_id = ?", from->id) == 0);
+}
+
+TEST_CASE("create_schema writes the foreign keys and indexes and join table into PostgreSQL's "
+          "catalog",
+          "[associations][schema][postgres]") {
+  stitch::test::test_database db;
+  REQUIRE(db.backend() == "postgres");  // reads pg_indexes and pg_constraint
+  // Dependents first: each table is created after the tables it references.
+  db->create_schema<Attachment, FieldStats, UniqueValue, Schedule, Note, Comment, Field, Tag,
+                    DataSource, Agency>();
+  auto index_count = [&](const std::string& name, bool unique) {
+    return db->query_value<std::int64_t>(
+        "SELECT count(*) FROM pg_indexes WHERE schemaname = current_schema() AND indexname = ? "
+        "AND (indexdef LIKE 'CREATE UNIQUE%') = ?",
+        name, unique);
+  };
+  CHECK(index_count("index_a_fields_on_data_source_id", false) == 1);
+  CHECK(index_count("index_a_comments_on_commentable_type_and_commentable_id", false) == 1);
+  CHECK(index_count("index_a_data_sources_a_tags_on_data_source_id_and_tag_id", true) == 1);
+  CHECK(index_count("index_a_data_sources_a_tags_on_tag_id", false) == 1);
+  CHECK(index_count("index_a_data_sources_on_type", false) == 1);
+
+  auto foreign_key = [&](const std::string& table, const std::string& column,
+                         const std::string& references) {
+    return db->query_value<std::int64_t>(
+        "SELECT count(*) FROM pg_constraint c JOIN pg_attribute a ON a.attrelid = c.conrelid AND "
+        "a.attnum = c.conkey[1] WHERE c.contype = 'f' AND c.conrelid = to_regclass(?) AND "
+        "a.attname = ? AND c.confrelid = to_regclass(?) AND c.condeferrable AND NOT "
+        "c.condeferred",
+        table, column, references);
+  };
+  CHECK(foreign_key("a_fields", "data_source_id", "a_data_sources") == 1);
+  CHECK(foreign_key("a_unique_values", "field_id", "a_fields") == 1);
+  CHECK(foreign_key("a_data_sources", "agency_id", "a_agencies") == 1);
+  CHECK(foreign_key("a_data_sources_a_tags", "tag_id", "a_tags") == 1);
+  CHECK(db->query_value<std::int64_t>("SELECT count(*) FROM pg_constraint WHERE contype = 'f' "
+                                      "AND conrelid = to_regclass('a_comments')") == 0);
+  // create_schema again: the tables and constraints are there, nothing is added twice.
+  db->create_schema<Attachment, FieldStats, UniqueValue, Schedule, Note, Comment, Field, Tag,
+                    DataSource, Agency>();
+  CHECK(foreign_key("a_fields", "data_source_id", "a_data_sources") == 1);
+
+  // Keys that form a cycle: the second one is added once both tables exist.
+  db->create_schema<assoc_writes::NodeA, assoc_writes::NodeB>();
+  CHECK(foreign_key("w_node_as", "node_b_id", "w_node_bs") == 1);
+  CHECK(foreign_key("w_node_bs", "node_a_id", "w_node_as") == 1);
+  db->create_schema<assoc_writes::NodeA, assoc_writes::NodeB>();
+  CHECK(foreign_key("w_node_as", "node_b_id", "w_node_bs") == 1);
 }

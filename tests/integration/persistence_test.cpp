@@ -356,6 +356,27 @@ TEST_CASE("reload reads the changes another object saved to the same row", "[per
   CHECK(original.dataset_id == "changed");
 }
 
+TEST_CASE("after an explicit id, the database's next id comes after it", "[persistence]") {
+  stitch::test::test_database db;
+  db->create_schema<Tag>();
+  auto first = make_tag("first");
+  db->save(first);
+  auto chosen = make_tag("chosen");
+  chosen.id = first.id + 100;
+  db->save(chosen);
+  auto next = make_tag("next");
+  db->save(next);  // no clash with the chosen id
+  CHECK(next.id > chosen.id);
+  // An explicit id below the sequence does not move it back.
+  auto low = make_tag("low");
+  low.id = first.id + 50;
+  db->save(low);
+  auto last = make_tag("last");
+  db->save(last);
+  CHECK(last.id > next.id);
+  CHECK(db->all<Tag>().count() == 5);
+}
+
 TEST_CASE("saving a new object with an explicit id inserts it under that id", "[persistence]") {
   stitch::test::test_database db;
   db->create_schema<Tag, DataSource>();

@@ -32,8 +32,10 @@ std::string with_schema(const std::string& uri, const std::string& schema) {
          schema;
 }
 
-stitch::database open_configured(std::string& backend, std::string& path, std::string& uri) {
-  const std::string target = configured();
+stitch::database open_configured(std::string& backend, std::string& path, std::string& uri,
+                                 bool shareable = false) {
+  const std::string target =
+      shareable && configured() == "sqlite::memory:" ? std::string("sqlite:file") : configured();
   if (target == "postgres") {
     backend = "postgres";
     // A schema of its own per test: tests run in parallel on one server.
@@ -102,6 +104,8 @@ std::string postgres_uri() {
 
 test_database::test_database() : db_(open_configured(backend_, path_, uri_)) {}
 
+test_database::test_database(shareable_t) : db_(open_configured(backend_, path_, uri_, true)) {}
+
 stitch::database test_database::another_connection() const {
   if (backend_ == "postgres") return stitch::postgres::connect(uri_);
   if (!path_.empty()) return stitch::sqlite::open(path_);
@@ -112,8 +116,8 @@ test_database::~test_database() {
   db_.reset();
   if (backend_ == "postgres") {
     try {
-      stitch::postgres::connect(postgres_uri()).execute("DROP SCHEMA IF EXISTS " + path_ +
-                                                        " CASCADE");
+      stitch::postgres::connect(postgres_uri())
+          .execute("DROP SCHEMA IF EXISTS " + path_ + " CASCADE");
     } catch (const std::exception&) {  // NOLINT(bugprone-empty-catch): the server is gone
     }
   } else if (!path_.empty()) {

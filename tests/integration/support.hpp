@@ -14,10 +14,16 @@
 
 namespace stitch::test {
 
+/// Asks test_database for a database that other connections can open too: a file where the
+/// run is on sqlite::memory:.
+struct shareable_t {};
+inline constexpr shareable_t shareable{};
+
 /// A fresh, empty database for one test.
 class test_database {
  public:
   test_database();
+  explicit test_database(shareable_t);
   ~test_database();
   test_database(const test_database&) = delete;
   test_database& operator=(const test_database&) = delete;

@@ -370,3 +370,36 @@ TEST_CASE("a value that does not fit a subclass member names its table, column a
   CHECK_THROWS_WITH(db->reload(csv), Catch::Contains(where));
   CHECK(csv.path == "a.csv");
 }
+
+TEST_CASE("text with a NUL byte is stored whole, or refused naming table and column",
+          "[values][errors]") {
+  stitch::test::test_database db;
+  db->create_schema<Tag>();
+  Tag kept;
+  kept.name = "kept";
+  db->save(kept);
+  Tag t;
+  t.name = std::string("before\0after", 12);
+  if (db.backend() == "sqlite") {  // SQLite keeps text with its length
+    db->save(t);
+    CHECK(db->find<Tag>(t.id).name == t.name);
+    return;
+  }
+  // PostgreSQL's text cannot hold NUL: an error, not a value cut short at the NUL.
+  CHECK_THROWS_WITH(db->save(t), Catch::Contains("[stitch.data_error]") &&
+                                     Catch::Contains("tags.name") &&
+                                     Catch::Contains("NUL byte at offset 6"));
+  CHECK(t.new_record());
+  CHECK(db->all<Tag>().pluck(col<&Tag::name>) == std::vector<std::string>{"kept"});
+  kept.name = t.name;
+  CHECK_THROWS_AS(db->save(kept), stitch::data_error);
+  CHECK(db->find<Tag>(kept.id).name == "kept");
+  CHECK_THROWS_WITH(db->all<Tag>().where(col<&Tag::name> == t.name).count(),
+                    Catch::Contains("[stitch.data_error]") && Catch::Contains("NUL"));
+  // Binary data belongs in a bytea column, where NUL is a byte like any other.
+  db->create_schema<Sample>();
+  Sample s;
+  s.bytes = {std::byte{0}, std::byte{'x'}, std::byte{0}};
+  db->save(s);
+  CHECK(db->find<Sample>(s.id).bytes == s.bytes);
+}

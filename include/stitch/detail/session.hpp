@@ -183,12 +183,27 @@ class session {
   // Transactions: the outermost level is BEGIN/COMMIT, inner levels are savepoints. Each
   // level has a process-wide serial, so that an object can tell whether the level that
   // inserted its row was rolled back later (and its id may since belong to another row).
-  void begin(bool for_write) {
+  void begin(bool for_write, isolation level = isolation::database_default) {
     check_not_aborted();
     if (depth_ == 0) {
       run(for_write ? begin_write_ : begin_read_,
           std::string(sql_dialect().begin_transaction(for_write)));
+      if (const auto set = sql_dialect().isolation_sql(level); !set.empty()) {
+        try {
+          execute(std::string(set));
+        } catch (...) {
+          try {
+            run(rollback_, "ROLLBACK");
+          } catch (...) {  // NOLINT(bugprone-empty-catch): the first error is the one to report
+          }
+          throw;
+        }
+      }
     } else {
+      if (level != isolation::database_default)
+        throw usage_error(
+            "an isolation level was asked of a transaction inside another (a savepoint): only "
+            "the outermost transaction has one");
       execute("SAVEPOINT " + savepoint_name(depth_));
     }
     ++depth_;
