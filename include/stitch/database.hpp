@@ -2,6 +2,7 @@
 /// @file database.hpp
 /// stitch::database: one connection, with typed persistence and queries over it.
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -30,6 +31,10 @@ namespace stitch {
 namespace detail {
 template <class C, bool WithId>
 struct insert_key {};
+template <class C, int Log2Rows, bool WithIds>
+struct insert_rows_key {};
+template <class Root>
+struct reserve_ids_key {};
 template <class C>
 struct update_key {};
 template <class Root>
@@ -171,6 +176,7 @@ class database {
       graph_write g(s);
       if constexpr (std::ranges::sized_range<R>) g.reserve(std::ranges::size(objects));
       detail::write_scope scope(s, 2);
+      batched_inserts batch(sql_dialect().batches_inserts());
       try {
         for (auto&& item : objects) {
           element& obj = detail::deref(item);
@@ -183,13 +189,20 @@ class database {
             if constexpr (detail::has_associations<C>) {
               detail::attach_all(o, s.link_for(false));
               if (cascades(o)) {
+                batch.flush(*this, g);  // the cascade may meet objects waiting in the batch
                 save_node(o, g, true);
                 return;
               }
             }
+            if (batch.enabled() && !has_row(o) && id_to_insert(o, true) == 0 &&
+                detail::member_count<C>() + (detail::table_of<C>().has_type ? 1 : 0) > 0) {
+              batch.add(*this, g, o);
+              return;
+            }
             write_logged(o, g);
           });
         }
+        batch.flush(*this, g);
         scope.commit();
       } catch (...) {
         g.undo();
@@ -451,6 +464,124 @@ class database {
     std::vector<undo_entry> undo_;
     std::vector<stamp_entry> stamps_;
   };
+
+  // New objects of save_all waiting to be inserted together, per class, by multi-row
+  // INSERTs (dialects that batch inserts). An object waiting counts as saved in this
+  // transaction already (so that the same object twice is caught). At the flush, the ids
+  // are drawn from the table's sequence in the order the objects came, so that ids follow
+  // that order as they do with one INSERT each; a table without a sequence has them
+  // returned per class instead.
+  class batched_inserts {
+   public:
+    explicit batched_inserts(bool enabled) : enabled_(enabled) {}
+    [[nodiscard]] bool enabled() const noexcept { return enabled_; }
+
+    template <class C>
+    void add(database& db, graph_write& g, C& o) {
+      constexpr insert_fn fn = &database::insert_rows<C>;
+      if (last_ >= classes_.size() || classes_[last_].insert != fn) {
+        last_ = 0;
+        while (last_ < classes_.size() && classes_[last_].insert != fn) ++last_;
+        if (last_ == classes_.size()) classes_.push_back({fn, {}});
+      }
+      reserve_ = &database::reserve_ids<typename C::stitch_root>;
+      g.undo_.push_back({&o, o.id, o.persisted(), detail::record_access::inserted_in(o)});
+      detail::record_access::set_persisted(o, true);
+      detail::record_access::set_inserted_in(o, db.live().current_level());
+      classes_[last_].waiting.push_back(&o);
+      order_.push_back(&o);
+    }
+    void flush(database& db, graph_write& g) {
+      if (order_.empty()) return;
+      const bool with_ids = (db.*reserve_)(order_);
+      for (auto& c : classes_) {
+        if (c.waiting.empty()) continue;
+        (db.*c.insert)(c.waiting, g, with_ids);
+        c.waiting.clear();
+      }
+      order_.clear();
+    }
+
+   private:
+    using insert_fn = void (database::*)(const std::vector<record*>&, graph_write&, bool);
+    using reserve_fn = bool (database::*)(const std::vector<record*>&);
+    struct waiting_class {
+      insert_fn insert;
+      std::vector<record*> waiting;
+    };
+    bool enabled_;
+    std::vector<waiting_class> classes_;
+    std::size_t last_ = 0;
+    std::vector<record*> order_;
+    reserve_fn reserve_ = nullptr;
+  };
+
+  // Gives the objects ids from their table's sequence, in order: one statement. False,
+  // changing nothing, where the dialect or the table has no sequence.
+  template <class Root>
+  bool reserve_ids(const std::vector<record*>& objects) {
+    const auto& d = sql_dialect();
+    const auto& t = detail::table_of<Root>();
+    if (d.reserve_ids_sql(t.name).empty()) return false;
+    auto st = live().acquire(
+        detail::statement_slot<detail::reserve_ids_key<Root>>(),
+        [&] { return d.reserve_ids_sql(t.name); }, t);
+    st->bind_int64(1, static_cast<std::int64_t>(objects.size()));
+    std::size_t k = 0;
+    while (st.step()) {
+      if (st->is_null(0) || k == objects.size()) return false;  // no sequence behind "id"
+      objects[k++]->id = st->get_int64(0);
+    }
+    return k == objects.size();
+  }
+
+  // Inserts objects of class C by multi-row INSERTs, with the ids they hold or with ids the
+  // database returns: chunks of a power of two rows (at most 512, within the connection's
+  // parameter limit), each size prepared once per connection.
+  template <class C>
+  void insert_rows(const std::vector<record*>& objects, graph_write& g, bool with_ids) {
+    constexpr int max_log2 = 9;
+    static const auto slots = []<int... I>(std::integer_sequence<int, I...>) {
+      return std::array<std::size_t, 2 * sizeof...(I)>{
+          detail::statement_slot<detail::insert_rows_key<C, I, false>>()...,
+          detail::statement_slot<detail::insert_rows_key<C, I, true>>()...};
+    }
+    (std::make_integer_sequence<int, max_log2 + 1>{});
+    const auto& t = detail::table_of<C>();
+    constexpr int cls = static_cast<int>(detail::mapping<C>::index);
+    const int members = static_cast<int>(detail::member_count<C>());
+    const int per_row = members + (t.has_type ? 1 : 0) + (with_ids ? 1 : 0);
+    int limit = 0;
+    while (limit < max_log2 && (2 << limit) * per_row <= live().connection().max_parameters())
+      ++limit;
+    auto stamp = [](record& r, bool inserting, std::int64_t now) {
+      detail::apply_timestamps(static_cast<C&>(r), inserting, now);
+    };
+    for (std::size_t done = 0; done < objects.size();) {
+      int log2 = limit;
+      while ((std::size_t{1} << log2) > objects.size() - done) --log2;
+      const std::size_t rows = std::size_t{1} << log2;
+      auto st = live().acquire(
+          slots[static_cast<std::size_t>(log2 + (with_ids ? max_log2 + 1 : 0))],
+          [&] { return detail::insert_sql(sql_dialect(), t, cls, with_ids, rows); }, t);
+      int index = 1;
+      for (std::size_t k = done; k < done + rows; ++k) {
+        if (with_ids) st->bind_int64(index++, objects[k]->id);
+        if (t.has_type) st->bind_text(index++, t.classes[cls].type_name);
+        bind_members_of<C>(static_cast<const C&>(*objects[k]), *st, index, true, g.now_);
+        index += members;
+      }
+      for (std::size_t k = done; k < done + rows; ++k) {
+        if (!st.step())
+          throw database_error(
+              "INSERT of " + std::to_string(rows) + " rows into " + t.name + " returned fewer ids",
+              st->sql());
+        if (!with_ids) objects[k]->id = st->get_int64(0);
+        g.stamps_.push_back({objects[k], true, stamp});
+      }
+      done += rows;
+    }
+  }
 
   template <class C>
   void write_logged(C& o, graph_write& g) {

@@ -71,6 +71,11 @@ class dialect {
     return "SET CONSTRAINTS ALL DEFERRED";
   }
 
+  /// True when save_all should insert new objects of a class by multi-row INSERT ...
+  /// RETURNING, whose ids come back in the order of the rows (PostgreSQL, where each
+  /// statement costs a round trip to the server).
+  [[nodiscard]] virtual bool batches_inserts() const noexcept { return false; }
+
   /// True when a failed statement leaves the open transaction unusable until it is rolled
   /// back (PostgreSQL): stitch then puts a savepoint around each write made inside an open
   /// transaction, so that a refused write undoes only itself, as on SQLite.
@@ -84,6 +89,10 @@ class dialect {
   /// (one parameter, the id), or empty when the database does that itself (SQLite's
   /// AUTOINCREMENT). `table` is quoted already.
   [[nodiscard]] virtual std::string advance_id_sql(std::string_view /*table*/) const { return {}; }
+
+  /// A query of $1 new ids for a table, in order (one row each), or empty when the dialect
+  /// has none. `table` is unquoted.
+  [[nodiscard]] virtual std::string reserve_ids_sql(std::string_view /*table*/) const { return {}; }
 
   /// Appends `identifier` in double quotes, doubling embedded quotes (SQL standard).
   void quote(std::string& out, std::string_view identifier) const {
@@ -182,8 +191,21 @@ class postgres_dialect final : public dialect {
     return "BEGIN";
   }
   [[nodiscard]] bool error_aborts_transaction() const noexcept override { return true; }
+  [[nodiscard]] bool batches_inserts() const noexcept override { return true; }
   [[nodiscard]] std::string advance_id_sql(std::string_view table) const override {
     // setval only forward: an id below the sequence's position must not move it back.
+    return "SELECT setval(s, $1) FROM (SELECT " + id_sequence(table) +
+           "::regclass AS s) q WHERE $1 > coalesce(pg_sequence_last_value(s), 0)";
+  }
+  [[nodiscard]] std::string reserve_ids_sql(std::string_view table) const override {
+    // The sequence is looked up once (OFFSET 0 keeps the subquery from being merged).
+    return "SELECT nextval(q.s) FROM (SELECT " + id_sequence(table) +
+           "::regclass AS s OFFSET 0) q CROSS JOIN generate_series(1, $1::bigint)";
+  }
+
+ private:
+  // pg_get_serial_sequence('"table"', 'id'): the sequence behind a table's id column.
+  [[nodiscard]] std::string id_sequence(std::string_view table) const {
     std::string quoted;
     quote(quoted, table);
     std::string literal = "'";
@@ -192,8 +214,7 @@ class postgres_dialect final : public dialect {
       literal += c;
     }
     literal += '\'';
-    return "SELECT setval(s, $1) FROM (SELECT pg_get_serial_sequence(" + literal +
-           ", 'id')::regclass AS s) q WHERE $1 > coalesce(pg_sequence_last_value(s), 0)";
+    return "pg_get_serial_sequence(" + literal + ", 'id')";
   }
 };
 

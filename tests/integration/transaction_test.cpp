@@ -245,7 +245,10 @@ TEST_CASE("statements_executed counts one statement per save, find and query", "
 
   std::vector<Tag> hundred(100);
   for (std::size_t i = 0; i < hundred.size(); ++i) hundred[i].name = "t" + std::to_string(i);
-  CHECK(counted([&] { db->save_all(hundred); }) == 102);  // BEGIN, 100 INSERTs, COMMIT
+  // BEGIN, 100 INSERTs, COMMIT; where inserts are batched: BEGIN, the ids, INSERTs of 64, 32
+  // and 4 rows, COMMIT.
+  CHECK(counted([&] { db->save_all(hundred); }) ==
+        (db->sql_dialect().batches_inserts() ? 6 : 102));
   CHECK(counted([&] { db->save_all(hundred); }) == 102);  // BEGIN, 100 UPDATEs, COMMIT
 
   CHECK(counted([&] {

@@ -124,8 +124,10 @@ inline std::string find_sql(const dialect& d, const load_plan& plan) {
   return std::move(b).str();
 }
 
-/// INSERT of one object of class `cls`; with_id when the id is given.
-inline std::string insert_sql(const dialect& d, const table_def& t, int cls, bool with_id) {
+/// INSERT of `rows` objects of class `cls` (one VALUES list each); with_id when the id is
+/// given.
+inline std::string insert_sql(const dialect& d, const table_def& t, int cls, bool with_id,
+                              std::size_t rows = 1) {
   sql_builder b(d);
   b << "INSERT INTO ";
   b.name(t.name) << " (";
@@ -152,9 +154,12 @@ inline std::string insert_sql(const dialect& d, const table_def& t, int cls, boo
   const std::size_t params = (with_id ? 1 : 0) + (t.has_type ? 1 : 0);
   std::size_t members = 0;
   for (int ancestor : t.classes[cls].lineage) members += t.classes[ancestor].own_columns.size();
-  for (std::size_t i = 0; i < params + members; ++i) {
-    if (i != 0) b << ", ";
-    b.param();
+  for (std::size_t row = 0; row < rows; ++row) {
+    if (row != 0) b << "), (";
+    for (std::size_t i = 0; i < params + members; ++i) {
+      if (i != 0) b << ", ";
+      b.param();
+    }
   }
   b << ")";
   if (d.returns_inserted_id()) {
