@@ -143,15 +143,18 @@ sql_shape shape_of(std::string_view sql) {
 }
 
 // Translates a libpqxx exception (the one being handled) into stitch's error types.
-[[noreturn]] void translate(const std::string& where, const std::string& fallback_sql) {
+[[noreturn]] void translate(const std::string& where, const std::string& fallback_sql,
+                            bool committing = false) {
   try {
     throw;
   } catch (const error&) {
     throw;
   } catch (const pqxx::broken_connection& e) {
     throw connection_error("lost the connection to " + where + ": " + one_line(e.what()) +
-                               "; the server rolled back the open transaction, if any: "
-                               "connect again",
+                               (committing ? "; the commit may or may not have happened: "
+                                             "connect again and check"
+                                           : "; the server rolled back the open transaction, "
+                                             "if any: connect again"),
                            fallback_sql);
   } catch (const pqxx::statement_completion_unknown& e) {
     throw connection_error("lost the connection to " + where +
@@ -598,7 +601,7 @@ class connection final : public backend::connection {
       return r;
     } catch (...) {
       after_failure(st.what());
-      translate(where_, st.sql());
+      translate(where_, st.sql(), st.what() == effect::commit);
     }
   }
 
@@ -626,7 +629,7 @@ class connection final : public backend::connection {
       after_success(what);
     } catch (...) {
       after_failure(what);
-      translate(where_, sql);
+      translate(where_, sql, what == effect::commit);
     }
   }
 
