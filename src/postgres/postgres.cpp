@@ -31,8 +31,7 @@
 namespace stitch::postgres {
 namespace {
 
-// Type oids of the built-in types the reads look at (pg_type.h).
-constexpr pqxx::oid bool_oid = 16;
+// The type oid of bytea (pg_type.h), which reads decode from hex.
 constexpr pqxx::oid bytea_oid = 17;
 
 bool contains(std::string_view text, std::string_view part) {
@@ -157,10 +156,10 @@ sql_shape shape_of(std::string_view sql) {
                                              "if any: connect again"),
                            fallback_sql);
   } catch (const pqxx::statement_completion_unknown& e) {
-    throw connection_error("lost the connection to " + where +
-                               " during a statement; it may or may not have taken effect: " +
-                               one_line(e.what()),
-                           fallback_sql);
+    throw connection_error(
+        "lost the connection to " + where +
+            " during a statement; it may or may not have taken effect: " + one_line(e.what()),
+        fallback_sql);
   } catch (const pqxx::transaction_rollback& e) {
     // Serialization failures (40001) and deadlocks (40P01), which libpqxx throws as its own.
     throw transaction_conflict(one_line(e.what()) + " (" + where + "); retry the whole transaction",
@@ -225,13 +224,6 @@ bool decode_hex_bytea(std::string_view text, std::vector<std::byte>& out) {
 std::string quoted(std::string_view text) {
   constexpr std::size_t shown = 40;
   return "\"" + std::string(text.substr(0, shown)) + (text.size() > shown ? "...\"" : "\"");
-}
-
-bool equals_ignoring_case(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(text[i])) != lower[i]) return false;
-  return true;
 }
 
 // Where a connection string points, for messages: host, port, database and user, from the
@@ -419,18 +411,7 @@ class statement final : public backend::statement {
     const auto f = field(c);
     if (f.is_null()) return false;
     const std::string_view text(f.c_str(), f.size());
-    for (std::string_view yes : {"t", "true", "1"}) {
-      if (equals_ignoring_case(text, yes)) {
-        out = true;
-        return true;
-      }
-    }
-    for (std::string_view no : {"f", "false", "0"}) {
-      if (equals_ignoring_case(text, no)) {
-        out = false;
-        return true;
-      }
-    }
+    if (detail::parse_boolean(text, out)) return true;
     throw detail::bad_value(
         c, "holds text other than t, f, true, false, 1 or 0, not a boolean (" + quoted(text) + ")");
   }

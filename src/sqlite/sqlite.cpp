@@ -109,15 +109,6 @@ std::string_view text_of(sqlite3_value* v) {
   return data == nullptr ? std::string_view() : std::string_view(data, size);
 }
 
-bool equals_ignoring_case(std::string_view text, std::string_view lower) {
-  if (text.size() != lower.size()) return false;
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != lower[i]) return false;
-  }
-  return true;
-}
-
 class statement final : public backend::statement {
  public:
   statement(sqlite3* db, sqlite3_stmt* stmt, std::string sql, const std::string* where)
@@ -221,19 +212,7 @@ class statement final : public backend::statement {
         return false;
       case SQLITE_TEXT: {
         // Rails before 6.0 stored SQLite booleans as 't' and 'f'.
-        const auto text = text_of(v);
-        for (std::string_view yes : {"t", "true", "1"}) {
-          if (equals_ignoring_case(text, yes)) {
-            out = true;
-            return true;
-          }
-        }
-        for (std::string_view no : {"f", "false", "0"}) {
-          if (equals_ignoring_case(text, no)) {
-            out = false;
-            return true;
-          }
-        }
+        if (detail::parse_boolean(text_of(v), out)) return true;
         throw detail::bad_value(c,
                                 "holds text other than t, f, true, false, 1 or 0, not a "
                                 "boolean");

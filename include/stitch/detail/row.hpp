@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -50,6 +51,28 @@ class bad_parameter : public data_error {
   int index;           ///< 1-based parameter position
   std::string reason;  ///< what is wrong with the value
 };
+
+/// Reads the text forms of a boolean that databases and Rails write: t, f, true, false, 1
+/// and 0, in any case. False, leaving `out` alone, for other text.
+inline bool parse_boolean(std::string_view text, bool& out) {
+  const auto is = [text](std::string_view lower) {
+    if (text.size() != lower.size()) return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+      const char c = text[i];
+      if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c) != lower[i]) return false;
+    }
+    return true;
+  };
+  if (is("t") || is("true") || is("1")) {
+    out = true;
+    return true;
+  }
+  if (is("f") || is("false") || is("0")) {
+    out = false;
+    return true;
+  }
+  return false;
+}
 
 // One read per value: the backend's read() is false for NULL and throws bad_value for a
 // value the type cannot hold.
