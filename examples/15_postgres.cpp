@@ -50,7 +50,7 @@ int main(int argc, char* argv[]) {
   db.execute("DROP TABLE IF EXISTS example_sources, example_counters");  // a fresh start
   db.create_schema<Source, Counter>();
 
-  // The same calls as on SQLite. save_all sends the new rows in multi-row INSERTs.
+  // The same calls as on SQLite. save_all draws the ids, then sends the rows in one COPY.
   std::vector<std::unique_ptr<Source>> sources;
   for (int i = 0; i < 1000; ++i) {
     auto csv = std::make_unique<Csv>();

@@ -15,14 +15,15 @@
 
 namespace stitch::backend {
 
-/// A prepared statement. Parameters are 1-based, result columns 0-based. Used by one thread
-/// at a time, like its connection.
-class statement {
+/// Values bound to 1-based parameters: of a statement, or of a row loaded in bulk. Used by
+/// one thread at a time, like its connection.
+class parameters {
  public:
-  virtual ~statement() = default;
+  virtual ~parameters() = default;
 
   // Binding. A bind throws stitch::usage_error for a value the database cannot store as
-  // given, and a database_error subtype when the database refuses it.
+  // given, the data_error subtype stitch::detail::bad_parameter for text it cannot hold (a
+  // NUL byte in PostgreSQL text), and a database_error subtype when the database refuses it.
   virtual void bind_null(int index) = 0;
   virtual void bind_int64(int index, std::int64_t value) = 0;
   /// Throws usage_error for a NaN where the database cannot store one (SQLite stores NULL).
@@ -37,6 +38,22 @@ class statement {
   /// Microseconds since 1970-01-01 UTC. Throws usage_error, naming the value, outside years
   /// 0000 to 9999.
   virtual void bind_timestamp(int index, std::int64_t micros) = 0;
+};
+
+/// Rows loaded in bulk into one table (PostgreSQL's COPY ... FROM STDIN): bind a row's
+/// values, write_row() sends it, finish() ends the load. Nothing else runs on the connection
+/// in between. An error may surface at any call, finish() included; the load then wrote
+/// nothing.
+class row_writer : public parameters {
+ public:
+  virtual void write_row() = 0;
+  virtual void finish() = 0;
+};
+
+/// A prepared statement. Parameters are 1-based, result columns 0-based. Used by one thread
+/// at a time, like its connection.
+class statement : public parameters {
+ public:
 
   /// Runs the statement (first call) or moves to the next row; false when there is none.
   /// Throws a stitch::database_error subtype when the database refuses the statement.
@@ -97,6 +114,12 @@ class connection {
   [[nodiscard]] virtual std::unique_ptr<statement> prepare(const std::string& sql) = 0;
   /// Runs one or more statements without results.
   virtual void execute(const std::string& sql) = 0;
+  /// A writer of rows into `table`, setting `columns` in this order, or null when the
+  /// database has no bulk-load path.
+  [[nodiscard]] virtual std::unique_ptr<row_writer> copy_into(
+      const std::string& /*table*/, const std::vector<std::string>& /*columns*/) {
+    return nullptr;
+  }
   /// The id of the last row inserted on this connection (dialects without RETURNING).
   [[nodiscard]] virtual std::int64_t last_insert_id() = 0;
   /// The column names of a table; empty when the table does not exist.

@@ -540,6 +540,7 @@ class database {
   // parameter limit), each size prepared once per connection.
   template <class C>
   void insert_rows(const std::vector<record*>& objects, graph_write& g, bool with_ids) {
+    if (with_ids && objects.size() >= copy_threshold && copy_rows<C>(objects, g)) return;
     constexpr int max_log2 = 9;
     static const auto slots = []<int... I>(std::integer_sequence<int, I...>) {
       return std::array<std::size_t, 2 * sizeof...(I)>{
@@ -581,6 +582,45 @@ class database {
       }
       done += rows;
     }
+  }
+
+  // From this many objects of a class on, save_all loads them through the connection's bulk
+  // path (COPY) where it has one.
+  static constexpr std::size_t copy_threshold = 128;
+
+  // Loads objects of class C, which hold their ids already, through the connection's
+  // row_writer. False, having written nothing, where the connection has none.
+  template <class C>
+  bool copy_rows(const std::vector<record*>& objects, graph_write& g) {
+    const auto& t = detail::table_of<C>();
+    constexpr int cls = static_cast<int>(detail::mapping<C>::index);
+    std::vector<std::string> columns{"id"};
+    if (t.has_type) columns.emplace_back("type");
+    for (int ancestor : t.classes[cls].lineage)
+      for (int c : t.classes[ancestor].own_columns) columns.push_back(t.columns[c].name);
+    auto& s = live();
+    s.check_not_aborted();
+    try {
+      auto writer = s.connection().copy_into(t.name, columns);
+      if (!writer) return false;
+      s.count_execution();
+      for (auto* object : objects) {
+        int index = 1;
+        writer->bind_int64(index++, object->id);
+        if (t.has_type) writer->bind_text(index++, t.classes[cls].type_name);
+        bind_members_of<C>(static_cast<const C&>(*object), *writer, index, true, g.now_);
+        writer->write_row();
+      }
+      writer->finish();
+    } catch (...) {
+      s.note_failure();
+      throw;
+    }
+    auto stamp = [](record& r, bool inserting, std::int64_t now) {
+      detail::apply_timestamps(static_cast<C&>(r), inserting, now);
+    };
+    for (auto* object : objects) g.stamps_.push_back({object, true, stamp});
+    return true;
   }
 
   template <class C>
@@ -1026,7 +1066,7 @@ class database {
 
   // bind_members, with a value the database cannot take named by table and column.
   template <class C>
-  static void bind_members_of(const C& o, backend::statement& st, int first, bool inserting,
+  static void bind_members_of(const C& o, backend::parameters& st, int first, bool inserting,
                               std::int64_t now) {
     try {
       detail::bind_members(o, st, first, inserting, now);

@@ -87,7 +87,7 @@ class dialect {
 
   /// The statement that moves the id sequence of a table past an id inserted explicitly
   /// (one parameter, the id), or empty when the database does that itself (SQLite's
-  /// AUTOINCREMENT). `table` is quoted already.
+  /// AUTOINCREMENT). `table` is unquoted.
   [[nodiscard]] virtual std::string advance_id_sql(std::string_view /*table*/) const { return {}; }
 
   /// A query of $1 new ids for a table, in order (one row each), or empty when the dialect
@@ -200,7 +200,7 @@ class postgres_dialect final : public dialect {
   [[nodiscard]] std::string reserve_ids_sql(std::string_view table) const override {
     // The sequence is looked up once (OFFSET 0 keeps the subquery from being merged).
     return "SELECT nextval(q.s) FROM (SELECT " + id_sequence(table) +
-           "::regclass AS s OFFSET 0) q CROSS JOIN generate_series(1, $1::bigint)";
+           "::regclass AS s OFFSET 0) q CROSS JOIN generate_series(1, $1::bigint) ORDER BY 1";
   }
 
  private:

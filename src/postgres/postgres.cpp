@@ -9,6 +9,7 @@
 
 #include <libpq-fe.h>
 #include <pqxx/pqxx>
+#include <pqxx/tablewriter>
 
 #include <algorithm>
 #include <array>
@@ -295,19 +296,11 @@ target target_of(const conninfo& parsed) {
 
 class connection;
 
-class statement final : public backend::statement {
+// Parameters in PostgreSQL's text input forms, each kept until its index is bound again:
+// what libpq sends with a prepared statement, and the fields of a COPY row.
+template <class Base>
+class text_binding : public Base {
  public:
-  statement(connection& owner, std::string name, std::string sql, int parameters)
-      : owner_(&owner),
-        name_(std::move(name)),
-        sql_(std::move(sql)),
-        effect_(effect_of(sql_)),
-        values_(static_cast<std::size_t>(parameters)),
-        pointers_(values_.size(), nullptr) {}
-  statement(const statement&) = delete;
-  statement& operator=(const statement&) = delete;
-  inline ~statement() override;
-
   void bind_null(int i) override { pointers_.at(slot(i)) = nullptr; }
   void bind_int64(int i, std::int64_t v) override {
     std::array<char, 24> text{};
@@ -363,13 +356,54 @@ class statement final : public backend::statement {
     set(i, view);
   }
 
+  [[nodiscard]] const std::vector<const char*>& pointers() const noexcept { return pointers_; }
+
+ protected:
+  explicit text_binding(std::size_t parameters)
+      : values_(parameters), pointers_(parameters, nullptr) {}
+  void unbind() noexcept {
+    for (auto& p : pointers_) p = nullptr;
+  }
+
+ private:
+  std::size_t slot(int i) {
+    if (i < 1) throw usage_error("parameter " + std::to_string(i) + ": parameters count from 1");
+    const auto index = static_cast<std::size_t>(i - 1);
+    if (index >= values_.size()) {
+      values_.resize(index + 1);
+      pointers_.resize(index + 1, nullptr);
+    }
+    return index;
+  }
+  std::string& value(int i) { return values_[slot(i)]; }
+  void set(int i, std::string_view text) {
+    auto& v = value(i);
+    v.assign(text);
+    pointers_[slot(i)] = v.c_str();
+  }
+  std::vector<std::string> values_;    // the text of each bound parameter
+  std::vector<const char*> pointers_;  // into values_; nullptr for NULL
+};
+
+class statement final : public text_binding<backend::statement> {
+ public:
+  statement(connection& owner, std::string name, std::string sql, int parameters)
+      : text_binding(static_cast<std::size_t>(parameters)),
+        owner_(&owner),
+        name_(std::move(name)),
+        sql_(std::move(sql)),
+        effect_(effect_of(sql_)) {}
+  statement(const statement&) = delete;
+  statement& operator=(const statement&) = delete;
+  inline ~statement() override;
+
   inline bool step() override;
   void reset() noexcept override {
     ran_ = false;
     result_ = pqxx::result();
     row_ = 0;
     rows_ = 0;
-    for (auto& p : pointers_) p = nullptr;
+    unbind();
   }
   std::int64_t affected_rows() override { return static_cast<std::int64_t>(affected_); }
 
@@ -468,7 +502,6 @@ class statement final : public backend::statement {
 
   [[nodiscard]] const std::string& name() const noexcept { return name_; }
   [[nodiscard]] effect what() const noexcept { return effect_; }
-  [[nodiscard]] const std::vector<const char*>& pointers() const noexcept { return pointers_; }
 
  private:
   static bool parse_integer(std::string_view text, std::int64_t& out) {
@@ -476,21 +509,6 @@ class statement final : public backend::statement {
     return ec == std::errc() && end == text.data() + text.size();
   }
 
-  std::size_t slot(int i) {
-    if (i < 1) throw usage_error("parameter " + std::to_string(i) + " of \"" + sql_ + "\"", sql_);
-    const auto index = static_cast<std::size_t>(i - 1);
-    if (index >= values_.size()) {
-      values_.resize(index + 1);
-      pointers_.resize(index + 1, nullptr);
-    }
-    return index;
-  }
-  std::string& value(int i) { return values_[slot(i)]; }
-  void set(int i, std::string_view text) {
-    auto& v = value(i);
-    v.assign(text);
-    pointers_[slot(i)] = v.c_str();
-  }
   [[nodiscard]] pqxx::field field(int c) const {
     return result_[static_cast<pqxx::result::size_type>(row_)][c];
   }
@@ -499,8 +517,6 @@ class statement final : public backend::statement {
   std::string name_;
   std::string sql_;
   effect effect_;
-  std::vector<std::string> values_;    // the text of each bound parameter
-  std::vector<const char*> pointers_;  // into values_; nullptr for NULL
   pqxx::result result_;
   std::size_t row_ = 0;
   std::size_t rows_ = 0;
@@ -508,12 +524,42 @@ class statement final : public backend::statement {
   bool ran_ = false;
 };
 
+// A COPY ... FROM STDIN: each row one line of PostgreSQL's COPY text format.
+class copy_writer final : public text_binding<backend::row_writer> {
+ public:
+  copy_writer(connection& owner, const std::string& table, std::size_t columns)
+      : text_binding(columns),
+        owner_(&owner),
+        table_(table),
+        sql_("COPY " + table + " FROM STDIN"),
+        columns_(columns) {}
+
+  // Sends COPY; called by the connection, which translates what it throws.
+  void start(pqxx::transaction_base& work, const std::vector<std::string>& columns) {
+    // tablewriter is libpqxx 6's writer of preformatted lines (stream_to takes tuples).
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wdeprecated-declarations"
+    writer_ = std::make_unique<pqxx::tablewriter>(work, table_, columns.begin(), columns.end());
+#pragma GCC diagnostic pop
+  }
+  inline void write_row() override;
+  inline void finish() override;
+
+ private:
+  connection* owner_;
+  std::string table_;
+  std::string sql_;
+  std::size_t columns_;
+  std::string line_;
+  std::unique_ptr<pqxx::tablewriter> writer_;
+};
+
 class connection final : public backend::connection {
  public:
   connection(std::unique_ptr<pqxx::connection> conn, std::string where)
       : conn_(std::move(conn)), quiet_(*conn_), where_(std::move(where)) {
     work_ = std::make_unique<pqxx::nontransaction>(*conn_, "stitch");
-    run_simple("SET TIME ZONE 'UTC'", effect::none);
+    execute("SET TIME ZONE 'UTC'");
   }
   connection(const connection&) = delete;
   connection& operator=(const connection&) = delete;
@@ -549,7 +595,30 @@ class connection final : public backend::connection {
     return std::make_unique<statement>(*this, std::move(name), sql, shape.parameters);
   }
 
-  void execute(const std::string& sql) override { run_simple(sql, effect_of(sql)); }
+  void execute(const std::string& sql) override {
+    guarded(sql, effect_of(sql), [&] { work_->exec(sql); });
+  }
+
+  std::unique_ptr<backend::row_writer> copy_into(const std::string& table,
+                                                 const std::vector<std::string>& columns) override {
+    auto writer = std::make_unique<copy_writer>(*this, table, columns.size());
+    guarded("COPY " + table + " FROM STDIN", effect::none,
+            [&] { writer->start(*work_, columns); });
+    return writer;
+  }
+
+  // Runs `f`, following the transaction state and translating what it throws.
+  template <class F>
+  void guarded(const std::string& sql, effect what, F&& f) {
+    if (broken_) lost(sql);
+    try {
+      f();
+      after_success(what);
+    } catch (...) {
+      after_failure(what);
+      translate(where_, sql, what == effect::commit);
+    }
+  }
 
   std::int64_t last_insert_id() override {
     auto st = prepare("SELECT lastval()");
@@ -602,17 +671,6 @@ class connection final : public backend::connection {
 
  private:
   enum class tx { idle, open, failed };
-
-  void run_simple(const std::string& sql, effect what) {
-    if (broken_) lost(sql);
-    try {
-      work_->exec(sql);
-      after_success(what);
-    } catch (...) {
-      after_failure(what);
-      translate(where_, sql, what == effect::commit);
-    }
-  }
 
   [[noreturn]] void lost(const std::string& sql) const {
     throw connection_error(
@@ -672,6 +730,46 @@ class connection final : public backend::connection {
 };
 
 statement::~statement() { owner_->deallocate(name_); }
+
+void copy_writer::write_row() {
+  line_.clear();
+  const auto& values = pointers();
+  for (std::size_t i = 0; i < columns_; ++i) {
+    if (i != 0) line_ += '\t';
+    const char* v = i < values.size() ? values[i] : nullptr;
+    if (v == nullptr) {
+      line_ += "\\N";
+      continue;
+    }
+    for (; *v != '\0'; ++v) {
+      switch (*v) {
+        case '\\':
+          line_ += "\\\\";
+          break;
+        case '\t':
+          line_ += "\\t";
+          break;
+        case '\n':
+          line_ += "\\n";
+          break;
+        case '\r':
+          line_ += "\\r";
+          break;
+        default:
+          line_ += *v;
+      }
+    }
+  }
+  unbind();
+  owner_->guarded(sql_, effect::none, [&] { writer_->write_raw_line(line_); });
+}
+
+void copy_writer::finish() {
+  owner_->guarded(sql_, effect::none, [&] {
+    writer_->complete();
+    writer_.reset();
+  });
+}
 
 bool statement::step() {
   if (!ran_) {

@@ -116,20 +116,20 @@ void read_value(backend::statement& s, int c, std::optional<T>& out) {
   if (!read_field(s, c, *out)) out.reset();
 }
 
-inline void bind_value(backend::statement& s, int i, std::int64_t v) { s.bind_int64(i, v); }
-inline void bind_value(backend::statement& s, int i, std::int32_t v) { s.bind_int64(i, v); }
-inline void bind_value(backend::statement& s, int i, double v) { s.bind_double(i, v); }
-inline void bind_value(backend::statement& s, int i, bool v) { s.bind_bool(i, v); }
-inline void bind_value(backend::statement& s, int i, const std::string& v) { s.bind_text(i, v); }
-inline void bind_value(backend::statement& s, int i, const std::vector<std::byte>& v) {
+inline void bind_value(backend::parameters& s, int i, std::int64_t v) { s.bind_int64(i, v); }
+inline void bind_value(backend::parameters& s, int i, std::int32_t v) { s.bind_int64(i, v); }
+inline void bind_value(backend::parameters& s, int i, double v) { s.bind_double(i, v); }
+inline void bind_value(backend::parameters& s, int i, bool v) { s.bind_bool(i, v); }
+inline void bind_value(backend::parameters& s, int i, const std::string& v) { s.bind_text(i, v); }
+inline void bind_value(backend::parameters& s, int i, const std::vector<std::byte>& v) {
   s.bind_blob(i, v);
 }
 template <class D>
-void bind_value(backend::statement& s, int i, const std::chrono::sys_time<D>& v) {
+void bind_value(backend::parameters& s, int i, const std::chrono::sys_time<D>& v) {
   s.bind_timestamp(i, timestamp_micros(v));
 }
 template <class T>
-void bind_value(backend::statement& s, int i, const std::optional<T>& v) {
+void bind_value(backend::parameters& s, int i, const std::optional<T>& v) {
   if (v) {
     bind_value(s, i, *v);
   } else {
@@ -203,7 +203,7 @@ void read_members(C& obj, backend::statement& s, const int* positions) {
 
 /// Binds every member of C from parameter `index` on; timestamps that take "now" get it.
 template <class C>
-void bind_members(const C& obj, backend::statement& s, int index, bool inserting,
+void bind_members(const C& obj, backend::parameters& s, int index, bool inserting,
                   std::int64_t now_micros) {
   for_each_aggregate(obj, [&]<class Cols>(const Cols& agg) {
     [&]<std::size_t... I>(std::index_sequence<I...>) {
