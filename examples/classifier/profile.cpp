@@ -1,0 +1,182 @@
+#include "profile.hpp"
+
+#include <algorithm>
+#include <optional>
+#include <unordered_set>
+
+namespace classifier {
+namespace {
+
+bool digits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool equals_ignoring_case(std::string_view a, std::string_view lower) {
+  if (a.size() != lower.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    const char c = a[i] >= 'A' && a[i] <= 'Z' ? static_cast<char>(a[i] - 'A' + 'a') : a[i];
+    if (c != lower[i]) return false;
+  }
+  return true;
+}
+
+bool is_integer(std::string_view s) {
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  return digits(s);
+}
+
+bool is_decimal(std::string_view s) {
+  if (!s.empty() && (s[0] == '-' || s[0] == '+')) s.remove_prefix(1);
+  const auto e = s.find_first_of("eE");
+  std::string_view mantissa = s.substr(0, e);
+  if (e != std::string_view::npos && !is_integer(s.substr(e + 1))) return false;
+  const auto dot = mantissa.find('.');
+  if (dot == std::string_view::npos) return digits(mantissa);
+  const auto whole = mantissa.substr(0, dot);
+  const auto fraction = mantissa.substr(dot + 1);
+  return (digits(whole) || whole.empty()) && (digits(fraction) || fraction.empty()) &&
+         !(whole.empty() && fraction.empty());
+}
+
+bool is_boolean(std::string_view s) {
+  for (std::string_view word : {"true", "false", "t", "f", "yes", "no"})
+    if (equals_ignoring_case(s, word)) return true;
+  return false;
+}
+
+// "HH:MM" or "HH:MM:SS" with an optional ".fraction".
+bool is_time(std::string_view s) {
+  if (s.size() < 5 || !digits(s.substr(0, 2)) || s[2] != ':' || !digits(s.substr(3, 2)))
+    return false;
+  s.remove_prefix(5);
+  if (s.empty()) return true;
+  if (s.size() < 3 || s[0] != ':' || !digits(s.substr(1, 2))) return false;
+  s.remove_prefix(3);
+  return s.empty() || (s[0] == '.' && digits(s.substr(1)));
+}
+
+bool is_timestamp(std::string_view s) {
+  // ISO: YYYY-MM-DD, then optionally ' ' or 'T' and a time, and 'Z'.
+  if (s.size() >= 10 && digits(s.substr(0, 4)) && s[4] == '-' && digits(s.substr(5, 2)) &&
+      s[7] == '-' && digits(s.substr(8, 2))) {
+    s.remove_prefix(10);
+    if (s.empty()) return true;
+    if (s[0] != ' ' && s[0] != 'T') return false;
+    s.remove_prefix(1);
+    if (!s.empty() && s.back() == 'Z') s.remove_suffix(1);
+    return is_time(s);
+  }
+  // US: MM/DD/YYYY, then optionally a time and AM or PM.
+  if (s.size() >= 10 && digits(s.substr(0, 2)) && s[2] == '/' && digits(s.substr(3, 2)) &&
+      s[5] == '/' && digits(s.substr(6, 4))) {
+    s.remove_prefix(10);
+    if (s.empty()) return true;
+    if (s[0] != ' ') return false;
+    s.remove_prefix(1);
+    if (s.size() > 3 && (s.substr(s.size() - 3) == " AM" || s.substr(s.size() - 3) == " PM"))
+      s.remove_suffix(3);
+    return is_time(s);
+  }
+  return false;
+}
+
+// The narrowest type holding both.
+value_type widen(value_type a, value_type b) {
+  if (a == value_type::empty) return b;
+  if (b == value_type::empty || a == b) return a;
+  const auto numeric = [](value_type t) {
+    return t == value_type::integer || t == value_type::decimal;
+  };
+  if (numeric(a) && numeric(b)) return value_type::decimal;
+  return value_type::text;
+}
+
+struct string_hash {
+  using is_transparent = void;
+  std::size_t operator()(std::string_view s) const noexcept {
+    return std::hash<std::string_view>{}(s);
+  }
+};
+
+}  // namespace
+
+std::string_view to_string(value_type type) noexcept {
+  switch (type) {
+    case value_type::empty:
+      return "empty";
+    case value_type::integer:
+      return "integer";
+    case value_type::decimal:
+      return "decimal";
+    case value_type::boolean:
+      return "boolean";
+    case value_type::timestamp:
+      return "timestamp";
+    case value_type::text:
+      return "text";
+  }
+  return "text";
+}
+
+value_type type_of(std::string_view value) noexcept {
+  if (is_integer(value)) return value_type::integer;
+  if (is_decimal(value)) return value_type::decimal;
+  if (is_boolean(value)) return value_type::boolean;
+  if (is_timestamp(value)) return value_type::timestamp;
+  return value_type::text;
+}
+
+bool is_missing(std::string_view value) noexcept {
+  return value.empty() || equals_ignoring_case(value, "null");
+}
+
+struct profiler::state {
+  std::size_t examples;
+  std::size_t rows = 0;
+  std::vector<column_profile> columns;
+  std::vector<std::unordered_set<std::string, string_hash, std::equal_to<>>> seen;
+};
+
+profiler::profiler(std::span<const std::string> header, std::size_t examples)
+    : state_(std::make_unique<state>()) {
+  state_->examples = examples;
+  for (const auto& name : header) state_->columns.push_back(column_profile{name, 0, 0, {}, {}});
+  state_->seen.resize(header.size());
+}
+profiler::profiler(profiler&&) noexcept = default;
+profiler& profiler::operator=(profiler&&) noexcept = default;
+profiler::~profiler() = default;
+
+void profiler::add(std::span<const std::string> fields) {
+  auto& s = *state_;
+  ++s.rows;
+  const std::size_t n = std::min(fields.size(), s.columns.size());
+  for (std::size_t i = 0; i < n; ++i) {
+    const std::string& value = fields[i];
+    if (is_missing(value)) continue;
+    auto& column = s.columns[i];
+    ++column.present;
+    column.type = widen(column.type, type_of(value));
+    if (s.seen[i].find(std::string_view(value)) == s.seen[i].end()) {
+      s.seen[i].insert(value);
+      if (column.examples.size() < s.examples) column.examples.push_back(value);
+    }
+  }
+}
+
+table_profile profiler::result() const {
+  table_profile out{state_->rows, state_->columns};
+  for (std::size_t i = 0; i < out.columns.size(); ++i)
+    out.columns[i].distinct = state_->seen[i].size();
+  return out;
+}
+
+table_profile profile_csv(const std::filesystem::path& file, const csv_options& options) {
+  std::optional<profiler> p;
+  (void)read_csv(
+      file, options, [&](std::span<const std::string> header) { p.emplace(header); },
+      [&](const csv_row& row) { p->add(row.fields); });
+  return p->result();
+}
+
+}  // namespace classifier

@@ -1,0 +1,69 @@
+#pragma once
+// Profiling a table of text values, column by column: how many values are present, how many
+// distinct, a few examples, and the narrowest type every present value fits. Fed a row at a
+// time, so a CSV file is profiled in the same single pass that reads it.
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "csv_reader.hpp"
+
+namespace classifier {
+
+/// The narrowest type that every present value of a column fits, from the most to the
+/// least specific: integer ⊂ decimal; boolean, timestamp and text stand alone.
+enum class value_type { empty, integer, decimal, boolean, timestamp, text };
+
+[[nodiscard]] std::string_view to_string(value_type type) noexcept;
+
+/// The type of one present value: "-12" integer, "2.95" and "1e3" decimal, "true"/"F"
+/// boolean, "2015-12-10 17:40:00", "2002-01-11" and "01/11/2002 01:51:44 AM" timestamp.
+[[nodiscard]] value_type type_of(std::string_view value) noexcept;
+
+/// True for a value that stands for a missing one: empty, or `null` / `NULL` / `Null`.
+[[nodiscard]] bool is_missing(std::string_view value) noexcept;
+
+struct column_profile {
+  std::string name;
+  std::size_t present = 0;              ///< values that are not missing
+  std::size_t distinct = 0;             ///< distinct present values
+  std::vector<std::string> examples;    ///< the first distinct present values, in order
+  value_type type = value_type::empty;  ///< empty when no value is present
+};
+
+struct table_profile {
+  std::size_t rows = 0;
+  std::vector<column_profile> columns;
+};
+
+/// Builds a table_profile from rows fed one at a time.
+class profiler {
+ public:
+  static constexpr std::size_t default_examples = 5;
+
+  explicit profiler(std::span<const std::string> header, std::size_t examples = default_examples);
+  profiler(profiler&&) noexcept;
+  profiler& operator=(profiler&&) noexcept;
+  profiler(const profiler&) = delete;
+  profiler& operator=(const profiler&) = delete;
+  ~profiler();
+
+  /// One row; as many fields as the header.
+  void add(std::span<const std::string> fields);
+  [[nodiscard]] table_profile result() const;
+
+ private:
+  struct state;
+  std::unique_ptr<state> state_;
+};
+
+/// Profiles a CSV file in one pass (see read_csv for its errors).
+[[nodiscard]] table_profile profile_csv(const std::filesystem::path& file,
+                                        const csv_options& options = {});
+
+}  // namespace classifier
