@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <optional>
+#include <unordered_map>
 #include <unordered_set>
 
 namespace classifier {
@@ -177,6 +178,42 @@ table_profile profile_csv(const std::filesystem::path& file, const csv_options& 
       file, options, [&](std::span<const std::string> header) { p.emplace(header); },
       [&](const csv_row& row) { p->add(row.fields); });
   return p->result();
+}
+
+std::vector<std::vector<value_count>> count_values(const std::filesystem::path& file,
+                                                   std::span<const std::string> columns,
+                                                   const csv_options& options) {
+  std::vector<std::size_t> positions;
+  std::vector<std::unordered_map<std::string, std::size_t, string_hash, std::equal_to<>>> counts(
+      columns.size());
+  (void)read_csv(
+      file, options,
+      [&](std::span<const std::string> header) {
+        for (const auto& name : columns) {
+          const auto at = std::find(header.begin(), header.end(), name);
+          if (at == header.end())
+            throw csv_error(file, 1, "the header has no column \"" + name + "\"");
+          positions.push_back(static_cast<std::size_t>(at - header.begin()));
+        }
+      },
+      [&](const csv_row& row) {
+        for (std::size_t i = 0; i < positions.size(); ++i) {
+          const std::string& value = row.fields[positions[i]];
+          if (is_missing(value)) continue;
+          auto found = counts[i].find(std::string_view(value));
+          if (found == counts[i].end()) found = counts[i].emplace(value, 0).first;
+          ++found->second;
+        }
+      });
+  std::vector<std::vector<value_count>> out(columns.size());
+  for (std::size_t i = 0; i < counts.size(); ++i) {
+    out[i].reserve(counts[i].size());
+    for (auto& [value, count] : counts[i]) out[i].push_back({value, count});
+    std::sort(out[i].begin(), out[i].end(), [](const value_count& a, const value_count& b) {
+      return a.count != b.count ? a.count > b.count : a.value < b.value;
+    });
+  }
+  return out;
 }
 
 }  // namespace classifier

@@ -62,6 +62,20 @@ class profiler {
   std::unique_ptr<state> state_;
 };
 
+/// A distinct value of a column and the rows that hold it.
+struct value_count {
+  std::string value;
+  std::size_t count = 0;
+  bool operator==(const value_count&) const = default;
+};
+
+/// The distinct present values of the named columns of a CSV file with their counts, in one
+/// pass: for each column in the order given, most frequent first, ties in value order.
+/// Throws csv_error, also for a column name the header does not have.
+[[nodiscard]] std::vector<std::vector<value_count>> count_values(
+    const std::filesystem::path& file, std::span<const std::string> columns,
+    const csv_options& options = {});
+
 /// Profiles a CSV file in one pass (see read_csv for its errors).
 [[nodiscard]] table_profile profile_csv(const std::filesystem::path& file,
                                         const csv_options& options = {});

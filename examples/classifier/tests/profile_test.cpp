@@ -100,3 +100,27 @@ TEST_CASE("value types, and how a column's type widens", "[profile]") {
   p.add(std::vector<std::string>{"x"});
   CHECK(p.result().columns[0].type == value_type::text);
 }
+
+TEST_CASE("unique values of chosen columns with their counts, in one pass", "[profile]") {
+  const std::vector<std::string> columns{"title", "twp"};
+  const auto counts = classifier::count_values(data_dir / "montgomery_911_sample.csv", columns);
+  REQUIRE(counts.size() == 2);
+  CHECK(counts[0].size() == 83);
+  REQUIRE(counts[0].size() >= 3);
+  CHECK(counts[0][0] == classifier::value_count{"Traffic: VEHICLE ACCIDENT -", 2435});
+  CHECK(counts[0][1] == classifier::value_count{"Traffic: DISABLED VEHICLE -", 601});
+  CHECK(counts[0][2] == classifier::value_count{"EMS: RESPIRATORY EMERGENCY", 503});
+  std::size_t total = 0;
+  for (const auto& v : counts[0]) total += v.count;
+  CHECK(total == 9226);
+  CHECK(counts[1].size() == 67);  // the 7 empty townships are missing values
+
+  const std::vector<std::string> sf{"CallType"};
+  const auto types = classifier::count_values(data_dir / "sf_fire_calls_sample.csv", sf);
+  CHECK(types[0].front() == classifier::value_count{"Medical Incident", 642});
+
+  const std::vector<std::string> unknown{"title", "no_such_column"};
+  CHECK_THROWS_WITH(classifier::count_values(data_dir / "montgomery_911_sample.csv", unknown),
+                    Catch::EndsWith("montgomery_911_sample.csv:1: the header has no column "
+                                    "\"no_such_column\""));
+}
