@@ -25,16 +25,16 @@ struct reader {
   const std::function<void(std::span<const std::string>)>& on_header;
   const std::function<void(const csv_row&)>& on_row;
 
-  std::vector<std::string> fields;  // the row being read; strings keep their capacity
-  std::size_t count = 0;            // fields of the row so far
-  std::vector<std::string> header;
+  std::vector<std::string> fields{};  // the row being read; strings keep their capacity
+  std::size_t count = 0;              // fields of the row so far
+  std::vector<std::string> header{};
   bool have_header = false;
   std::size_t row_line = 0;  // where the row being read starts
   bool in_row = false;
-  csv_stats stats;
+  csv_stats stats{};
   // What a callback threw: kept, and thrown once libcsv (C code, which exceptions must not
   // cross) has returned.
-  std::exception_ptr failure;
+  std::exception_ptr failure{};
 
   void field(const char* data, std::size_t size) {
     if (count == fields.size()) fields.emplace_back();
@@ -173,7 +173,7 @@ csv_stats read_csv(const std::filesystem::path& file, const csv_options& options
   csv_set_quote(parser.get(), static_cast<unsigned char>(options.quote));
   csv_set_space_func(parser.get(), no_space);
 
-  reader r{file, options, on_header, on_row, {}, 0, {}, false, 0, false, {}, nullptr};
+  reader r{file, options, on_header, on_row};
   // Fed a physical line at a time, so that each row knows the line it starts on; a quoted
   // field spanning lines keeps the row open across them.
   std::string chunk(options.chunk_size == 0 ? 1 : options.chunk_size, '\0');

@@ -555,9 +555,6 @@ class database {
     int limit = 0;
     while (limit < max_log2 && (2 << limit) * per_row <= live().connection().max_parameters())
       ++limit;
-    auto stamp = [](record& r, bool inserting, std::int64_t now) {
-      detail::apply_timestamps(static_cast<C&>(r), inserting, now);
-    };
     for (std::size_t done = 0; done < objects.size();) {
       int log2 = limit;
       while ((std::size_t{1} << log2) > objects.size() - done) --log2;
@@ -578,7 +575,7 @@ class database {
               "INSERT of " + std::to_string(rows) + " rows into " + t.name + " returned fewer ids",
               st->sql());
         if (!with_ids) objects[k]->id = st->get_int64(0);
-        g.stamps_.push_back({objects[k], true, stamp});
+        g.stamps_.push_back({objects[k], true, &stamp_as<C>});
       }
       done += rows;
     }
@@ -616,10 +613,7 @@ class database {
       s.note_failure();
       throw;
     }
-    auto stamp = [](record& r, bool inserting, std::int64_t now) {
-      detail::apply_timestamps(static_cast<C&>(r), inserting, now);
-    };
-    for (auto* object : objects) g.stamps_.push_back({object, true, stamp});
+    for (auto* object : objects) g.stamps_.push_back({object, true, &stamp_as<C>});
     return true;
   }
 
@@ -630,9 +624,13 @@ class database {
     g.undo_.push_back({&o, o.id, o.persisted(), detail::record_access::inserted_in(o)});
     const auto id = write(o, inserting, id_to_insert(o, inserting), g.now_);
     finish(o, id, inserting, s.current_level());
-    g.stamps_.push_back({&o, inserting, [](record& r, bool ins, std::int64_t t) {
-                           detail::apply_timestamps(static_cast<C&>(r), ins, t);
-                         }});
+    g.stamps_.push_back({&o, inserting, &stamp_as<C>});
+  }
+
+  // A graph_write stamp: the automatic timestamps of an object of class C.
+  template <class C>
+  static void stamp_as(record& r, bool inserting, std::int64_t now) {
+    detail::apply_timestamps(static_cast<C&>(r), inserting, now);
   }
 
   // True when saving o must also save or update associated objects.

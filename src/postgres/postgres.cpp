@@ -192,11 +192,6 @@ sql_shape shape_of(std::string_view sql) {
     if (cls == "08" || state == "57P01" || state == "57P02" || state == "57P03")
       throw connection_error(detail, std::move(sql));
     throw database_error(detail, std::move(sql));
-  } catch (const pqxx::in_doubt_error& e) {
-    throw connection_error(
-        "lost the connection to " + where +
-            " while committing; the commit may or may not have happened: " + one_line(e.what()),
-        fallback_sql);
   } catch (const std::exception& e) {
     throw database_error(one_line(e.what()) + " (" + where + ")", fallback_sql);
   }
@@ -602,8 +597,7 @@ class connection final : public backend::connection {
   std::unique_ptr<backend::row_writer> copy_into(const std::string& table,
                                                  const std::vector<std::string>& columns) override {
     auto writer = std::make_unique<copy_writer>(*this, table, columns.size());
-    guarded("COPY " + table + " FROM STDIN", effect::none,
-            [&] { writer->start(*work_, columns); });
+    guarded("COPY " + table + " FROM STDIN", effect::none, [&] { writer->start(*work_, columns); });
     return writer;
   }
 
@@ -644,15 +638,11 @@ class connection final : public backend::connection {
 
   // Runs a prepared statement with its bound parameters.
   pqxx::result run(const statement& st) {
-    if (broken_) lost(st.sql());
-    try {
-      auto r = work_->exec_prepared(st.name(), pqxx::prepare::make_dynamic_params(st.pointers()));
-      after_success(st.what());
-      return r;
-    } catch (...) {
-      after_failure(st.what());
-      translate(where_, st.sql(), st.what() == effect::commit);
-    }
+    pqxx::result r;
+    guarded(st.sql(), st.what(), [&] {
+      r = work_->exec_prepared(st.name(), pqxx::prepare::make_dynamic_params(st.pointers()));
+    });
+    return r;
   }
 
   // Drops a prepared statement on the server: now, or once the transaction can run it.
