@@ -198,9 +198,13 @@ csv_stats read_csv(const std::filesystem::path& file, const csv_options& options
               : std::string("the CSV parser failed: ") + csv_strerror(::csv_error(parser.get())));
     }
   };
+  std::error_code no_size;
+  const std::uintmax_t total = options.progress ? std::filesystem::file_size(file, no_size) : 0;
+  std::uintmax_t done = 0;
   while (in) {
     in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
     std::string_view got(chunk.data(), static_cast<std::size_t>(in.gcount()));
+    done += got.size();
     if (first && !got.empty()) {
       if (got.substr(0, 3) == "\xEF\xBB\xBF") got.remove_prefix(3);  // a UTF-8 byte order mark
       first = false;
@@ -216,6 +220,7 @@ csv_stats read_csv(const std::filesystem::path& file, const csv_options& options
       feed(line);
       line.clear();
     }
+    if (options.progress) options.progress(done, total);
   }
   if (in.bad()) throw csv_error(file, line_number, "cannot read the file");
   if (!line.empty()) feed(line);  // a last line without a newline

@@ -5,6 +5,7 @@
 // UTF-8 byte order mark, UTF-8 checks, the header and the policy for ragged rows.
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <span>
@@ -26,6 +27,8 @@ struct csv_options {
   ragged_rows ragged = ragged_rows::error;
   /// Bytes read from the file at a time; memory does not grow with the file's size.
   std::size_t chunk_size = 1 << 16;
+  /// Told the bytes read so far and the file's size after each chunk (for a progress bar).
+  std::function<void(std::uintmax_t done, std::uintmax_t total)> progress;
 };
 
 /// A file that cannot be read as CSV. what() names the file and, when known, the line:

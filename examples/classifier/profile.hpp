@@ -31,7 +31,11 @@ enum class value_type { empty, integer, decimal, boolean, timestamp, text };
 struct column_profile {
   std::string name;
   std::size_t present = 0;              ///< values that are not missing
-  std::size_t distinct = 0;             ///< distinct present values
+  std::size_t distinct = 0;             ///< distinct present values (see distinct_estimated)
+  /// True when the column had more distinct values than the profiler counts exactly;
+  /// `distinct` is then a HyperLogLog estimate (within about 1%), so that memory stays
+  /// bounded on a file of any size.
+  bool distinct_estimated = false;
   std::vector<std::string> examples;    ///< the first distinct present values, in order
   value_type type = value_type::empty;  ///< empty when no value is present
 };
@@ -45,8 +49,11 @@ struct table_profile {
 class profiler {
  public:
   static constexpr std::size_t default_examples = 5;
+  /// Distinct values kept per column for an exact count; beyond it the count is estimated.
+  static constexpr std::size_t default_exact_distinct = 10'000;
 
-  explicit profiler(std::span<const std::string> header, std::size_t examples = default_examples);
+  explicit profiler(std::span<const std::string> header, std::size_t examples = default_examples,
+                    std::size_t exact_distinct = default_exact_distinct);
   profiler(profiler&&) noexcept;
   profiler& operator=(profiler&&) noexcept;
   profiler(const profiler&) = delete;

@@ -37,6 +37,11 @@ class test_database {
   [[nodiscard]] stitch::database another_connection() const;
   /// The connection URI of a PostgreSQL test database (its schema on the search_path).
   [[nodiscard]] const std::string& uri() const noexcept { return uri_; }
+  /// What a program opens to reach this database: the SQLite file's path or the PostgreSQL
+  /// URI (empty for an in-memory SQLite database).
+  [[nodiscard]] const std::string& locator() const noexcept {
+    return backend_ == "postgres" ? uri_ : path_;
+  }
 
  private:
   std::string backend_;

@@ -124,3 +124,30 @@ TEST_CASE("unique values of chosen columns with their counts, in one pass", "[pr
                     Catch::EndsWith("montgomery_911_sample.csv:1: the header has no column "
                                     "\"no_such_column\""));
 }
+
+TEST_CASE("a column with more distinct values than the exact limit gets an estimate within 2%",
+          "[profile]") {
+  const std::vector<std::string> header{"id", "kind"};
+  classifier::profiler p(header, 5, 1000);
+  for (int i = 0; i < 50'000; ++i) {
+    const std::vector<std::string> row{std::to_string(i * 7919), i % 2 == 0 ? "a" : "b"};
+    p.add(row);
+  }
+  const auto result = p.result();
+  CHECK(result.columns[0].distinct_estimated);
+  CHECK(result.columns[0].distinct > 49'000);
+  CHECK(result.columns[0].distinct < 51'000);
+  CHECK(result.columns[0].present == 50'000);
+  CHECK_FALSE(result.columns[1].distinct_estimated);
+  CHECK(result.columns[1].distinct == 2);
+}
+
+TEST_CASE("up to the exact limit the distinct count is exact", "[profile]") {
+  const std::vector<std::string> header{"id"};
+  classifier::profiler p(header, 5, 1000);
+  for (int i = 0; i < 1000; ++i) p.add(std::vector<std::string>{std::to_string(i)});
+  p.add(std::vector<std::string>{"7"});
+  const auto result = p.result();
+  CHECK_FALSE(result.columns[0].distinct_estimated);
+  CHECK(result.columns[0].distinct == 1000);
+}
