@@ -125,18 +125,6 @@ std::string joined_examples(const std::vector<std::string>& examples) {
   return out;
 }
 
-std::vector<std::string> split_examples(const std::string& text) {
-  std::vector<std::string> out;
-  std::size_t start = 0;
-  while (start < text.size()) {
-    const auto end = text.find('\n', start);
-    out.push_back(text.substr(start, end - start));
-    if (end == std::string::npos) break;
-    start = end + 1;
-  }
-  return out;
-}
-
 // A value shortened for a table cell.
 std::string cell(std::string_view text, std::size_t width) {
   std::string out;
@@ -154,6 +142,7 @@ struct add_csv_args {
   std::string name;
   std::string delimiter = ",";
   std::string description;
+  bool skip_ragged = false;
 };
 
 void add_csv(session& s, const add_csv_args& a) {
@@ -168,6 +157,7 @@ void add_csv(session& s, const add_csv_args& a) {
   csv.name = a.name.empty() ? absolute.stem().string() : a.name;
   csv.path = absolute.string();
   csv.delimiter = a.delimiter;
+  csv.skip_ragged = a.skip_ragged;
   if (!a.description.empty()) csv.description = a.description;
   if (s.db.all<DataSource>().where(col<&DataSource::name> == csv.name).exists())
     throw user_error("a source named '" + csv.name + "' exists already (choose one with --name)");
@@ -295,11 +285,14 @@ void profile(session& s, const std::string& ref) {
                          {"examples", c.examples}});
     json out = {{"source", {{"id", src->id}, {"type", src->type_name()}, {"name", src->name}}},
                 {"rows", p.rows},
+                {"skipped_rows", p.skipped},
                 {"columns", std::move(columns)}};
     s.out << out.dump(2) << '\n';
     return;
   }
-  fmt::print(s.out, "{}: {} rows, {} columns\n", describe(*src), p.rows, p.columns.size());
+  fmt::print(s.out, "{}: {} rows, {} columns", describe(*src), p.rows, p.columns.size());
+  if (p.skipped > 0) fmt::print(s.out, " ({} ragged rows left out)", p.skipped);
+  fmt::print(s.out, "\n");
   fmt::print(s.out, "  {:<28} {:<9} {:>9} {:>9}  {}\n", "column", "type", "present", "distinct",
              "examples");
   for (const auto& c : p.columns) {
@@ -621,7 +614,7 @@ void report(session& s, const std::optional<std::string>& ref, std::size_t top) 
       ++mapped;
       if (!categorical(f)) continue;
       report_of.emplace(f.id, reports.size());
-      reports.push_back({&f});
+      reports.emplace_back().field = &f;
     }
     for (const auto& v : src->unique_values) {
       for (const auto& c : v.comments) comments.emplace_back("value '" + v.value + "'", c.body);
@@ -811,6 +804,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   add_csv_cmd->add_option("--delimiter", csv_args.delimiter, "the field delimiter")
       ->capture_default_str();
   add_csv_cmd->add_option("--description", csv_args.description, "what the file holds");
+  add_csv_cmd->add_flag("--skip-ragged", csv_args.skip_ragged,
+                        "leave out rows with more or fewer fields than the header (by default "
+                        "such a row is an error naming its line)");
   add_csv_cmd->callback([&] { action = [&](session& s) { add_csv(s, csv_args); }; });
 
   add_socrata_args soc_args;

@@ -78,7 +78,7 @@ struct reader {
       throw csv_error(file, line,
                       "the row has " + std::to_string(row.size()) + " fields, the header " +
                           std::to_string(header.size()) +
-                          " (a ragged row; --skip-ragged leaves such rows out)");
+                          " (a ragged row; a source added with --skip-ragged leaves such rows out)");
     }
     ++stats.rows;
     on_row(csv_row{line, row});

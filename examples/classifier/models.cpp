@@ -46,6 +46,7 @@ std::string CsvFile::location() const { return path; }
 csv_options CsvFile::options(const read_context& context) const {
   csv_options out;
   out.delimiter = delimiter.empty() ? ',' : delimiter.front();
+  out.ragged = skip_ragged ? ragged_rows::skip : ragged_rows::error;
   out.progress = context.progress;
   return out;
 }

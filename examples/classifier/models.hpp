@@ -47,6 +47,7 @@ struct DataSourceColumns {
 struct CsvFileColumns {
   std::string path;
   std::string delimiter = ",";
+  bool skip_ragged = false;  ///< leave out rows whose field count differs from the header's
 };
 struct SocrataColumns {
   std::string domain;  ///< "data.sfgov.org", or a base URL with its scheme

@@ -195,7 +195,11 @@ profiler::profiler(std::span<const std::string> header, std::size_t examples,
     : state_(std::make_unique<state>()) {
   state_->examples = examples;
   state_->exact_distinct = exact_distinct;
-  for (const auto& name : header) state_->columns.push_back(column_profile{.name = name});
+  for (const auto& name : header) {
+    column_profile c;
+    c.name = name;
+    state_->columns.push_back(std::move(c));
+  }
   state_->seen.resize(header.size());
   state_->estimates.resize(header.size());
 }
@@ -233,7 +237,9 @@ void profiler::add(std::span<const std::string> fields) {
 }
 
 table_profile profiler::result() const {
-  table_profile out{state_->rows, state_->columns};
+  table_profile out;
+  out.rows = state_->rows;
+  out.columns = state_->columns;
   for (std::size_t i = 0; i < out.columns.size(); ++i) {
     const auto& estimate = state_->estimates[i];
     out.columns[i].distinct = estimate ? estimate->value() : state_->seen[i].size();
@@ -244,10 +250,12 @@ table_profile profiler::result() const {
 
 table_profile profile_csv(const std::filesystem::path& file, const csv_options& options) {
   std::optional<profiler> p;
-  (void)read_csv(
+  const auto stats = read_csv(
       file, options, [&](std::span<const std::string> header) { p.emplace(header); },
       [&](const csv_row& row) { p->add(row.fields); });
-  return p->result();
+  auto out = p->result();
+  out.skipped = stats.skipped;
+  return out;
 }
 
 std::vector<std::vector<value_count>> count_values(const std::filesystem::path& file,

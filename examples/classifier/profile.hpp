@@ -42,6 +42,7 @@ struct column_profile {
 
 struct table_profile {
   std::size_t rows = 0;
+  std::size_t skipped = 0;  ///< ragged rows left out (ragged_rows::skip)
   std::vector<column_profile> columns;
 };
 
