@@ -124,6 +124,7 @@ rule_set rule_set::parse(std::string_view text, const std::string& origin) {
     r.pattern = std::move(tokens[2]);
     r.category = std::move(tokens[3]);
     if (r.pattern.empty()) throw rules_error(where + ": the pattern is empty");
+    if (r.category.empty()) throw rules_error(where + ": the class is empty");
     if (r.kind == match_kind::regex) {
       try {
         r.compiled = std::regex(r.pattern, std::regex::ECMAScript | std::regex::optimize);
