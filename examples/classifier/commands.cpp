@@ -501,19 +501,25 @@ void classify_rules(session& s, const std::optional<source_ptr>& src, const std:
                     .where(col<&UniqueValue::field_id>.in(ids))
                     .order_by(col<&UniqueValue::id>)
                     .to_vector();
-  std::size_t matched = 0;
+  struct tally {
+    std::size_t values = 0;
+    std::size_t by_rules = 0;
+    std::size_t by_hand = 0;
+    std::int64_t rows = 0;
+    std::int64_t classified_rows = 0;
+  };
+  std::map<std::int64_t, tally> per_field;
   std::size_t changed = 0;
-  std::size_t manual = 0;
-  std::int64_t matched_rows = 0;
-  std::int64_t all_rows = 0;
   auto tx = s.db.transaction(stitch::intent::write);
   vocabulary words(s.db);
   for (auto& v : values) {
-    all_rows += v.count;
+    auto& t = per_field[v.field_id];
+    ++t.values;
+    t.rows += v.count;
     // A class given by hand is the user's word: rules do not change it.
     if (v.classified_by == by_hand) {
-      ++manual;
-      matched_rows += v.count;
+      ++t.by_hand;
+      t.classified_rows += v.count;
       continue;
     }
     const auto& target = *field_of.at(v.field_id)->maps_to;
@@ -523,8 +529,8 @@ void classify_rules(session& s, const std::optional<source_ptr>& src, const std:
     if (r != nullptr) {
       category = words.id_of(target, r->category);
       origin = rules.where(*r);
-      ++matched;
-      matched_rows += v.count;
+      ++t.by_rules;
+      t.classified_rows += v.count;
     }
     if (category != v.category_id || origin != v.classified_by) {
       v.category_id = category;
@@ -534,14 +540,24 @@ void classify_rules(session& s, const std::optional<source_ptr>& src, const std:
     }
   }
   tx.commit();
-  const auto left = values.size() - matched - manual;
-  fmt::print(s.out,
-             "{}: {} rules; {} of {} values classified by rules, {} by hand, {} left; {} of {} "
-             "rows covered ({:.1f}%); {} values changed\n",
-             std::filesystem::path(file).filename().string(), rules.rules().size(), matched,
-             values.size(), manual, left, matched_rows, all_rows,
-             all_rows == 0 ? 0.0 : 100.0 * static_cast<double>(matched_rows) / static_cast<double>(all_rows),
-             changed);
+  tally all;
+  for (const auto& [id, t] : per_field) {
+    all.values += t.values;
+    all.by_rules += t.by_rules;
+    all.by_hand += t.by_hand;
+  }
+  fmt::print(s.out, "{}: {} rules; {} of {} values classified by rules, {} by hand, {} left; {} changed\n",
+             std::filesystem::path(file).filename().string(), rules.rules().size(), all.by_rules,
+             all.values, all.by_hand, all.values - all.by_rules - all.by_hand, changed);
+  for (const auto& f : fields) {
+    const auto at = per_field.find(f.id);
+    if (at == per_field.end()) continue;
+    const auto& t = at->second;
+    fmt::print(s.out, "  {:<16} {:<24} {:>5} by rules {:>5} by hand {:>5} left  {:5.1f}% of rows\n",
+               *f.maps_to, cell(f.name, 24), t.by_rules, t.by_hand,
+               t.values - t.by_rules - t.by_hand,
+               t.rows == 0 ? 0.0 : 100.0 * static_cast<double>(t.classified_rows) / static_cast<double>(t.rows));
+  }
 }
 
 // ----------------------------------------------------------------------------- comment
