@@ -30,9 +30,10 @@ enum class failure {
   server,       ///< 5xx or 429 after every retry, or a body that is not the JSON expected
 };
 
-/// A failed request. what() names the URL, the HTTP status when there was one, and the
-/// message of Socrata's error body (either of its two shapes: {"code", "message"} or
-/// {"errorCode", "message"}).
+/// A failed request. When the request was sent, what() names the URL, the HTTP status when
+/// there was one, and the message of Socrata's error body (either of its two shapes:
+/// {"code", "message"} or {"errorCode", "message"}); a request refused before it was sent (a
+/// bad dataset id, an unknown column) says why. The URL is shown decoded, for reading.
 class error : public std::runtime_error {
  public:
   error(failure kind, std::string url, int status, const std::string& message)
@@ -102,9 +103,9 @@ class client {
 
   /// Every distinct value of a column with its count, most frequent first (ties by value), a
   /// missing value (the JSON row without the field) left out. Pages of options.page_size until
-  /// an empty page; `progress` is told the number of values read so far after each page.
-  /// `field` must be one of the dataset's field names (error, failure::request, otherwise: the
-  /// name is checked against the metadata before it goes into a query).
+  /// an empty page; `progress` is told the number of values read so far after each page of
+  /// values. `field` must be one of the dataset's field names (error, failure::request,
+  /// otherwise: the name is checked against the metadata before it goes into a query).
   [[nodiscard]] std::vector<value_count> unique_values(
       const std::string& id, const std::string& field,
       const std::function<void(std::int64_t)>& progress = {});
