@@ -785,6 +785,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
       "the environment failed (database or network unreachable, server errors after retries).",
       std::string(program)};
   app.require_subcommand(1);
+  app.fallthrough();  // --db and the Socrata options may come after the command too
   app.footer("Run stitch-classifier COMMAND --help for a command's options.");
 
   std::string db_locator = "classifier.sqlite3";
