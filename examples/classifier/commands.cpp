@@ -1,9 +1,9 @@
 #include "commands.hpp"
 
-#include <CLI/CLI.hpp>
 #include <fmt/chrono.h>
 #include <fmt/format.h>
 #include <fmt/ostream.h>
+#include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 #include <stitch/sqlite.hpp>
 #ifdef CLASSIFIER_POSTGRES
@@ -106,12 +106,26 @@ std::string names_of(const std::vector<Field>& fields) {
 Field& field_named(std::vector<Field>& fields, const DataSource& s, const std::string& name) {
   const auto at = std::ranges::find(fields, name, &Field::name);
   if (at == fields.end()) {
-    if (fields.empty())
-      throw user_error(describe(s) + " has no fields yet: profile it first");
-    throw user_error(describe(s) + " has no field '" + name + "' (its fields: " +
-                     names_of(fields) + ")");
+    if (fields.empty()) throw user_error(describe(s) + " has no fields yet: profile it first");
+    throw user_error(describe(s) + " has no field '" + name + "' (its fields: " + names_of(fields) +
+                     ")");
   }
   return *at;
+}
+
+std::size_t mapped_count(const DataSource& s) {
+  return static_cast<std::size_t>(
+      std::ranges::count_if(s.fields, [](const Field& f) { return f.maps_to.has_value(); }));
+}
+
+// What list and report say about every source.
+json source_json(const DataSource& s) {
+  return {{"id", s.id},
+          {"type", s.type_name()},
+          {"name", s.name},
+          {"location", s.location()},
+          {"rows", s.row_count ? json(*s.row_count) : json()},
+          {"fields", s.fields.size()}};
 }
 
 bool categorical(const Field& f) {
@@ -148,8 +162,7 @@ struct add_csv_args {
 void add_csv(session& s, const add_csv_args& a) {
   std::error_code ec;
   const auto absolute = std::filesystem::absolute(a.path, ec);
-  if (!std::filesystem::is_regular_file(absolute, ec))
-    throw user_error(a.path + ": no such file");
+  if (!std::filesystem::is_regular_file(absolute, ec)) throw user_error(a.path + ": no such file");
   if (!std::ifstream(absolute)) throw user_error(a.path + ": cannot open the file");
   if (a.delimiter.size() != 1)
     throw user_error("--delimiter '" + a.delimiter + "': a delimiter is one character");
@@ -201,16 +214,10 @@ void list(session& s) {
   if (s.json) {
     json out = json::array();
     for (const auto& src : sources) {
-      std::size_t mapped = 0;
-      for (const auto& f : src->fields) mapped += f.maps_to ? 1 : 0;
-      out.push_back({{"id", src->id},
-                     {"type", src->type_name()},
-                     {"name", src->name},
-                     {"location", src->location()},
-                     {"rows", src->row_count ? json(*src->row_count) : json()},
-                     {"fields", src->fields.size()},
-                     {"mapped", mapped},
-                     {"values", src->unique_values.size()}});
+      auto entry = source_json(*src);
+      entry["mapped"] = mapped_count(*src);
+      entry["values"] = src->unique_values.size();
+      out.push_back(std::move(entry));
     }
     s.out << out.dump(2) << '\n';
     return;
@@ -222,12 +229,10 @@ void list(session& s) {
   fmt::print(s.out, "{:>3}  {:<8} {:<28} {:>9} {:>6} {:>6} {:>7}  {}\n", "id", "type", "name",
              "rows", "fields", "mapped", "values", "location");
   for (const auto& src : sources) {
-    std::size_t mapped = 0;
-    for (const auto& f : src->fields) mapped += f.maps_to ? 1 : 0;
     fmt::print(s.out, "{:>3}  {:<8} {:<28} {:>9} {:>6} {:>6} {:>7}  {}\n", src->id,
                src->type_name(), cell(src->name, 28),
-               src->row_count ? std::to_string(*src->row_count) : "-", src->fields.size(), mapped,
-               src->unique_values.size(), src->location());
+               src->row_count ? std::to_string(*src->row_count) : "-", src->fields.size(),
+               mapped_count(*src), src->unique_values.size(), src->location());
   }
 }
 
@@ -326,8 +331,8 @@ void map(session& s, const std::string& ref, const std::vector<std::string>& map
     const std::string target = m.substr(eq + 1);
     Field& f = field_named(fields, *src, field);
     if (!target.empty() && find_target(target) == nullptr)
-      throw user_error("'" + target + "' is not a target of the common schema (" +
-                       target_list() + ")");
+      throw user_error("'" + target + "' is not a target of the common schema (" + target_list() +
+                       ")");
     changes.emplace_back(&f, target.empty() ? std::nullopt : std::optional(target));
   }
   for (auto& [f, target] : changes) f->maps_to = target;
@@ -358,8 +363,7 @@ void extract(session& s, const std::string& ref, const std::vector<std::string>&
     for (auto& f : fields)
       if (categorical(f)) chosen.push_back(&f);
     if (chosen.empty())
-      throw user_error(describe(*src) +
-                       " has no field mapped to a categorical target (" +
+      throw user_error(describe(*src) + " has no field mapped to a categorical target (" +
                        target_list(true) + "); map one first");
   } else {
     for (const auto& name : only) chosen.push_back(&field_named(fields, *src, name));
@@ -375,9 +379,8 @@ void extract(session& s, const std::string& ref, const std::vector<std::string>&
   // takes the new count; a value no longer there is removed.
   auto tx = s.db.transaction(stitch::intent::write);
   for (std::size_t i = 0; i < chosen.size(); ++i) {
-    auto existing = s.db.all<UniqueValue>()
-                        .where(col<&UniqueValue::field_id> == chosen[i]->id)
-                        .to_vector();
+    auto existing =
+        s.db.all<UniqueValue>().where(col<&UniqueValue::field_id> == chosen[i]->id).to_vector();
     std::unordered_map<std::string_view, UniqueValue*> by_value;
     for (auto& v : existing) by_value.emplace(v.value, &v);
     std::vector<UniqueValue> added;
@@ -463,8 +466,7 @@ void classify_one(session& s, const std::optional<source_ptr>& src, const std::s
   std::vector<std::int64_t> ids;
   for (const auto& f : fields) ids.push_back(f.id);
   auto values = s.db.all<UniqueValue>()
-                    .where(col<&UniqueValue::field_id>.in(ids) &&
-                           col<&UniqueValue::value> == value)
+                    .where(col<&UniqueValue::field_id>.in(ids) && col<&UniqueValue::value> == value)
                     .to_vector();
   if (values.empty())
     throw user_error("no extracted value '" + value + "' of " + target +
@@ -546,24 +548,26 @@ void classify_rules(session& s, const std::optional<source_ptr>& src, const std:
     all.by_rules += t.by_rules;
     all.by_hand += t.by_hand;
   }
-  fmt::print(s.out, "{}: {} rules; {} of {} values classified by rules, {} by hand, {} left; {} changed\n",
+  fmt::print(s.out,
+             "{}: {} rules; {} of {} values classified by rules, {} by hand, {} left; {} changed\n",
              std::filesystem::path(file).filename().string(), rules.rules().size(), all.by_rules,
              all.values, all.by_hand, all.values - all.by_rules - all.by_hand, changed);
   for (const auto& f : fields) {
     const auto at = per_field.find(f.id);
     if (at == per_field.end()) continue;
     const auto& t = at->second;
-    fmt::print(s.out, "  {:<16} {:<24} {:>5} by rules {:>5} by hand {:>5} left  {:5.1f}% of rows\n",
-               *f.maps_to, cell(f.name, 24), t.by_rules, t.by_hand,
-               t.values - t.by_rules - t.by_hand,
-               t.rows == 0 ? 0.0 : 100.0 * static_cast<double>(t.classified_rows) / static_cast<double>(t.rows));
+    fmt::print(
+        s.out, "  {:<16} {:<24} {:>5} by rules {:>5} by hand {:>5} left  {:5.1f}% of rows\n",
+        *f.maps_to, cell(f.name, 24), t.by_rules, t.by_hand, t.values - t.by_rules - t.by_hand,
+        t.rows == 0 ? 0.0
+                    : 100.0 * static_cast<double>(t.classified_rows) / static_cast<double>(t.rows));
   }
 }
 
 // ----------------------------------------------------------------------------- comment
 
-void comment(session& s, const std::string& ref, const std::string& field,
-             const std::string& value, const std::string& body) {
+void comment(session& s, const std::string& ref, const std::string& field, const std::string& value,
+             const std::string& body) {
   if (body.empty()) throw user_error("the comment is empty");
   auto src = find_source(s.db, ref);
   Comment c;
@@ -602,7 +606,7 @@ struct field_report {
   std::int64_t rows = 0;
   std::int64_t classified_rows = 0;
   std::map<std::string, std::pair<std::size_t, std::int64_t>> classes;  // values, rows
-  std::vector<const UniqueValue*> unclassified;  // most frequent first
+  std::vector<const UniqueValue*> unclassified;                         // most frequent first
 };
 
 void report(session& s, const std::optional<std::string>& ref, std::size_t top) {
@@ -663,7 +667,8 @@ void report(session& s, const std::optional<std::string>& ref, std::size_t top) 
           classes[name] = {{"values", vr.first}, {"rows", vr.second}};
         json left = json::array();
         for (std::size_t i = 0; i < std::min(top, r.unclassified.size()); ++i)
-          left.push_back({{"value", r.unclassified[i]->value}, {"count", r.unclassified[i]->count}});
+          left.push_back(
+              {{"value", r.unclassified[i]->value}, {"count", r.unclassified[i]->count}});
         fields.push_back({{"field", r.field->name},
                           {"target", *r.field->maps_to},
                           {"values", r.values},
@@ -679,15 +684,11 @@ void report(session& s, const std::optional<std::string>& ref, std::size_t top) 
         if (f.maps_to) mapping[f.name] = *f.maps_to;
       json notes = json::array();
       for (const auto& [about, body] : comments) notes.push_back({{"on", about}, {"body", body}});
-      out.push_back({{"id", src->id},
-                     {"type", src->type_name()},
-                     {"name", src->name},
-                     {"location", src->location()},
-                     {"rows", src->row_count ? json(*src->row_count) : json()},
-                     {"fields", src->fields.size()},
-                     {"mapped", std::move(mapping)},
-                     {"categorical", std::move(fields)},
-                     {"comments", std::move(notes)}});
+      auto entry = source_json(*src);
+      entry["mapped"] = std::move(mapping);
+      entry["categorical"] = std::move(fields);
+      entry["comments"] = std::move(notes);
+      out.push_back(std::move(entry));
       continue;
     }
 
@@ -705,10 +706,13 @@ void report(session& s, const std::optional<std::string>& ref, std::size_t top) 
     }
     fmt::print(s.out, "\n");
     for (const auto& r : reports) {
-      const double share = r.rows == 0 ? 0.0 : 100.0 * static_cast<double>(r.classified_rows) / static_cast<double>(r.rows);
-      fmt::print(s.out, "\n{} ({}): {} values, {} classified, {} left; {:.1f}% of {} rows classified\n",
-                 *r.field->maps_to, r.field->name, r.values, r.classified,
-                 r.values - r.classified, share, r.rows);
+      const double share = r.rows == 0 ? 0.0
+                                       : 100.0 * static_cast<double>(r.classified_rows) /
+                                             static_cast<double>(r.rows);
+      fmt::print(s.out,
+                 "\n{} ({}): {} values, {} classified, {} left; {:.1f}% of {} rows classified\n",
+                 *r.field->maps_to, r.field->name, r.values, r.classified, r.values - r.classified,
+                 share, r.rows);
       if (r.values == 0) fmt::print(s.out, "  no values yet: run extract\n");
       for (const auto& [name, vr] : r.classes)
         fmt::print(s.out, "  {:<24} {:>5} values {:>9} rows\n", name, vr.first, vr.second);
@@ -749,7 +753,8 @@ void list_targets(session& s) {
     return;
   }
   for (const auto& t : targets) {
-    fmt::print(s.out, "{:<16} {}{}\n", t.name, t.description, t.categorical ? "" : " (not classified)");
+    fmt::print(s.out, "{:<16} {}{}\n", t.name, t.description,
+               t.categorical ? "" : " (not classified)");
     const auto& names = classes[std::string(t.name)];
     if (!names.empty()) {
       std::string line;
@@ -794,8 +799,7 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   int attempts = 5;
   int retry_wait_ms = 500;
   std::int64_t page_size = 10'000;
-  app.add_option("--db", db_locator,
-                 "the database: an SQLite file, or a postgresql:// URI")
+  app.add_option("--db", db_locator, "the database: an SQLite file, or a postgresql:// URI")
       ->envname("STITCH_CLASSIFIER_DB")
       ->capture_default_str();
   app.add_option("--timeout", timeout_s, "seconds a Socrata request may take")
@@ -829,8 +833,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   add_socrata_args soc_args;
   auto* add_soc_cmd =
       app.add_subcommand("add-socrata", "register a dataset of a Socrata portal as a data source");
-  add_soc_cmd->add_option("domain", soc_args.domain,
-                          "the portal: data.sfgov.org, or a base URL such as http://host:port")
+  add_soc_cmd
+      ->add_option("domain", soc_args.domain,
+                   "the portal: data.sfgov.org, or a base URL such as http://host:port")
       ->required();
   add_soc_cmd->add_option("dataset", soc_args.dataset_id, "the dataset id, xxxx-xxxx")->required();
   add_soc_cmd->add_option("--name", soc_args.name, "the source's name (default: the dataset's)");
@@ -869,17 +874,19 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
   auto* classify_cmd = app.add_subcommand(
       "classify",
       "give values a class: TARGET VALUE CLASS for one value, or --rules FILE for many");
-  classify_cmd->add_option("value", one, "TARGET VALUE CLASS, e.g. call_type \"Structure Fire\" fire")
+  classify_cmd
+      ->add_option("value", one, "TARGET VALUE CLASS, e.g. call_type \"Structure Fire\" fire")
       ->expected(3);
-  auto* rules_opt = classify_cmd->add_option(
-      "--rules", rules_file, "a rules file: lines of TARGET MATCH PATTERN CLASS");
+  auto* rules_opt = classify_cmd->add_option("--rules", rules_file,
+                                             "a rules file: lines of TARGET MATCH PATTERN CLASS");
   classify_cmd->add_option("--source", classify_source, "only this source's values");
   classify_cmd->callback([&] {
     action = [&](session& s) {
       std::optional<source_ptr> src;
       if (!classify_source.empty()) src = find_source(s.db, classify_source);
       if (rules_opt->count() > 0) {
-        if (!one.empty()) throw user_error("classify takes --rules or TARGET VALUE CLASS, not both");
+        if (!one.empty())
+          throw user_error("classify takes --rules or TARGET VALUE CLASS, not both");
         classify_rules(s, src, rules_file);
       } else if (one.size() == 3) {
         classify_one(s, src, one[0], one[1], one[2]);

@@ -75,10 +75,11 @@ struct reader {
         ++stats.skipped;
         return;
       }
-      throw csv_error(file, line,
-                      "the row has " + std::to_string(row.size()) + " fields, the header " +
-                          std::to_string(header.size()) +
-                          " (a ragged row; a source added with --skip-ragged leaves such rows out)");
+      throw csv_error(
+          file, line,
+          "the row has " + std::to_string(row.size()) + " fields, the header " +
+              std::to_string(header.size()) +
+              " (a ragged row; a source added with --skip-ragged leaves such rows out)");
     }
     ++stats.rows;
     on_row(csv_row{line, row});

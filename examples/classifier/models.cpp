@@ -20,7 +20,8 @@ column_profile column_of(const socrata::column& c, std::int64_t rows) {
     if (out.examples.size() == profiler::default_examples) break;
     out.examples.push_back(top.value);
   }
-  out.type = out.present == 0 && c.non_null ? value_type::empty : socrata::type_of_data_type(c.data_type);
+  out.type =
+      out.present == 0 && c.non_null ? value_type::empty : socrata::type_of_data_type(c.data_type);
   return out;
 }
 
@@ -98,15 +99,12 @@ std::vector<std::vector<value_count>> Socrata::unique_values_of(
 void create_schema(stitch::database& db) {
   db.create_schema<DataSource, Field, UniqueValue, Category, Comment>();
   // What the commands look values up by, and what must not repeat.
-  db.execute(
-      R"(CREATE UNIQUE INDEX IF NOT EXISTS "index_unique_values_on_field_id_and_value" )"
-      R"(ON "unique_values" ("field_id", "value"))");
-  db.execute(
-      R"(CREATE UNIQUE INDEX IF NOT EXISTS "index_categories_on_target_and_name" )"
-      R"(ON "categories" ("target", "name"))");
-  db.execute(
-      R"(CREATE UNIQUE INDEX IF NOT EXISTS "index_fields_on_data_source_id_and_name" )"
-      R"(ON "fields" ("data_source_id", "name"))");
+  db.execute(R"(CREATE UNIQUE INDEX IF NOT EXISTS "index_unique_values_on_field_id_and_value" )"
+             R"(ON "unique_values" ("field_id", "value"))");
+  db.execute(R"(CREATE UNIQUE INDEX IF NOT EXISTS "index_categories_on_target_and_name" )"
+             R"(ON "categories" ("target", "name"))");
+  db.execute(R"(CREATE UNIQUE INDEX IF NOT EXISTS "index_fields_on_data_source_id_and_name" )"
+             R"(ON "fields" ("data_source_id", "name"))");
 }
 
 }  // namespace classifier

@@ -62,7 +62,7 @@ struct FieldColumns {
   std::int64_t present = 0;   ///< values that are not missing
   std::int64_t distinct_count = 0;
   bool distinct_estimated = false;
-  std::string examples;            ///< up to five values, one per line
+  std::string examples;                ///< up to five values, one per line
   std::optional<std::string> maps_to;  ///< the common-schema target, once mapped
 };
 struct UniqueValueColumns {
@@ -111,8 +111,8 @@ struct DataSource : stitch::model<DataSource, DataSourceColumns> {
   stitch::has_many<Field, stitch::dependent::destroy> fields;
   stitch::has_many<UniqueValue, stitch::through<&DataSource::fields>> unique_values;
   stitch::has_many<Comment, stitch::as<"commentable">, stitch::dependent::delete_all> comments;
-  using associations = stitch::associations<&DataSource::fields, &DataSource::unique_values,
-                                            &DataSource::comments>;
+  using associations =
+      stitch::associations<&DataSource::fields, &DataSource::unique_values, &DataSource::comments>;
 
   /// Where the records are: a path or a URL.
   [[nodiscard]] virtual std::string location() const;

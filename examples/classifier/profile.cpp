@@ -143,8 +143,8 @@ class distinct_estimate {
   void add(std::uint64_t hash) noexcept {
     const auto index = static_cast<std::size_t>(hash >> (64 - precision));
     const std::uint64_t rest = hash << precision;
-    const auto rank = static_cast<std::uint8_t>(
-        rest == 0 ? 64 - precision + 1 : std::countl_zero(rest) + 1);
+    const auto rank =
+        static_cast<std::uint8_t>(rest == 0 ? 64 - precision + 1 : std::countl_zero(rest) + 1);
     if (rank > registers_[index]) registers_[index] = rank;
   }
   [[nodiscard]] std::size_t value() const noexcept {
@@ -157,7 +157,8 @@ class distinct_estimate {
     }
     const double raw = (0.7213 / (1 + 1.079 / m)) * m * m / sum;
     // Small ranges are better served by linear counting.
-    if (raw <= 2.5 * m && zeros != 0) return static_cast<std::size_t>(m * std::log(m / static_cast<double>(zeros)) + 0.5);
+    if (raw <= 2.5 * m && zeros != 0)
+      return static_cast<std::size_t>(m * std::log(m / static_cast<double>(zeros)) + 0.5);
     return static_cast<std::size_t>(raw + 0.5);
   }
 

@@ -30,8 +30,8 @@ enum class value_type { empty, integer, decimal, boolean, timestamp, text };
 
 struct column_profile {
   std::string name;
-  std::size_t present = 0;              ///< values that are not missing
-  std::size_t distinct = 0;             ///< distinct present values (see distinct_estimated)
+  std::size_t present = 0;   ///< values that are not missing
+  std::size_t distinct = 0;  ///< distinct present values (see distinct_estimated)
   /// True when the column had more distinct values than the profiler counts exactly;
   /// `distinct` is then a HyperLogLog estimate (within about 1%), so that memory stays
   /// bounded on a file of any size.

@@ -116,7 +116,8 @@ rule_set rule_set::parse(std::string_view text, const std::string& origin) {
       throw rules_error(where + ": '" + r.target +
                         "' is not a categorical target of the common schema (" + target_names() +
                         ")");
-    const auto kind = std::ranges::find(kinds, tokens[1], &std::pair<std::string_view, match_kind>::first);
+    const auto kind =
+        std::ranges::find(kinds, tokens[1], &std::pair<std::string_view, match_kind>::first);
     if (kind == kinds.end())
       throw rules_error(where + ": unknown match '" + tokens[1] +
                         "' (exact, prefix, contains or regex)");
@@ -129,7 +130,8 @@ rule_set rule_set::parse(std::string_view text, const std::string& origin) {
       try {
         r.compiled = std::regex(r.pattern, std::regex::ECMAScript | std::regex::optimize);
       } catch (const std::regex_error& e) {
-        throw rules_error(where + ": the regex \"" + r.pattern + "\" does not compile: " + e.what());
+        throw rules_error(where + ": the regex \"" + r.pattern +
+                          "\" does not compile: " + e.what());
       }
     }
     out.rules_.push_back(std::move(r));

@@ -22,12 +22,14 @@ namespace fs = std::filesystem;
 using classifier::Field;
 using classifier::UniqueValue;
 using json = nlohmann::json;
+using Catch::Matchers::Contains;
 using stitch::col;
 
 const fs::path data_dir = CLASSIFIER_DATA;
 const fs::path sf_csv = data_dir / "sf_fire_calls_sample.csv";
 const fs::path montgomery_csv = data_dir / "montgomery_911_sample.csv";
-const fs::path rules_file = fs::path(CLASSIFIER_DATA).parent_path() / "rules" / "emergency_calls.rules";
+const fs::path rules_file =
+    fs::path(CLASSIFIER_DATA).parent_path() / "rules" / "emergency_calls.rules";
 
 struct result {
   int status;
@@ -37,8 +39,8 @@ struct result {
 
 // One run of the command line against the test's database. Socrata retries are quick.
 result cli(const stitch::test::test_database& db, std::initializer_list<std::string> args) {
-  std::vector<std::string> argv{"stitch-classifier", "--db",         db.locator(), "--attempts",
-                                "3",                 "--retry-wait", "1"};
+  std::vector<std::string> argv{"stitch-classifier", "--db", db.locator(), "--attempts", "3",
+                                "--retry-wait",      "1"};
   argv.insert(argv.end(), args);
   std::ostringstream out;
   std::ostringstream err;
@@ -114,8 +116,7 @@ const json& report_field(const json& report, const std::string& target) {
 TEST_CASE("the San Francisco sample: add, profile, map, extract, classify, report",
           "[classifier][cli]") {
   stitch::test::test_database db(stitch::test::shareable);
-  CHECK(ok(db, {"add-csv", sf_csv.string(), "--name", "sf"}).find("added source 1 'sf'") !=
-        std::string::npos);
+  CHECK_THAT(ok(db, {"add-csv", sf_csv.string(), "--name", "sf"}), Contains("added source 1 'sf'"));
 
   const auto profile = ok_json(db, {"profile", "sf", "--json"});
   CHECK(profile["rows"] == 1000);
@@ -132,8 +133,8 @@ TEST_CASE("the San Francisco sample: add, profile, map, extract, classify, repor
 
   ok(db, {"map", "sf", "CallType=call_type", "Priority=priority", "Address=address"});
   const auto extracted = ok(db, {"extract", "sf"});
-  CHECK(extracted.find("CallType: 14 values in 1000 rows, most frequent 'Medical Incident' (642)") !=
-        std::string::npos);
+  CHECK_THAT(extracted,
+             Contains("CallType: 14 values in 1000 rows, most frequent 'Medical Incident' (642)"));
   const auto values = stored_values(*db, 1, "CallType");
   REQUIRE(values.size() == 14);
   CHECK(values[0] == std::pair<std::string, std::int64_t>{"Medical Incident", 642});
@@ -146,7 +147,7 @@ TEST_CASE("the San Francisco sample: add, profile, map, extract, classify, repor
   CHECK(db->all<UniqueValue>().count() == 18);
 
   const auto classified = ok(db, {"classify", "--rules", rules_file.string()});
-  CHECK(classified.find("16 of 18 values classified by rules") != std::string::npos);
+  CHECK_THAT(classified, Contains("16 of 18 values classified by rules"));
   auto report = ok_json(db, {"report", "--json"});
   const auto& calls = report_field(report, "call_type");
   CHECK(calls["values"] == 14);
@@ -167,7 +168,7 @@ TEST_CASE("the San Francisco sample: add, profile, map, extract, classify, repor
         "Odor (Strange / Unknown)");
 
   const auto text = ok(db, {"report"});
-  CHECK(text.find("call_type (CallType): 14 values, 13 classified, 1 left") != std::string::npos);
+  CHECK_THAT(text, Contains("call_type (CallType): 14 values, 13 classified, 1 left"));
 }
 
 TEST_CASE("the Montgomery County sample: counts of the call-type column", "[classifier][cli]") {
@@ -208,8 +209,8 @@ TEST_CASE("a Socrata dataset from the replay server gives the counts of the same
   classifier::replay::server portal(data_dir / "socrata");
   portal.serve_csv("mont-0911", "Montgomery County 911", montgomery_csv);
 
-  CHECK(ok(db, {"add-socrata", portal.base_url(), "mont-0911", "--app-token", "tok"})
-            .find("added source 1 'Montgomery County 911' (Socrata)") != std::string::npos);
+  CHECK_THAT(ok(db, {"add-socrata", portal.base_url(), "mont-0911", "--app-token", "tok"}),
+             Contains("added source 1 'Montgomery County 911' (Socrata)"));
   const auto profile = ok_json(db, {"profile", "1", "--json"});
   CHECK(profile["rows"] == 9226);
   CHECK(profile["columns"].size() == 9);
@@ -248,16 +249,14 @@ TEST_CASE("profiling again keeps mappings; extracting again keeps classes, ids a
           "[classifier][cli]") {
   stitch::test::test_database db(stitch::test::shareable);
   scratch_dir dir;
-  const auto file = dir.write("calls.csv",
-                              "kind,priority\nfire,1\nmedical,2\nmedical,2\nfire,3\n");
+  const auto file = dir.write("calls.csv", "kind,priority\nfire,1\nmedical,2\nmedical,2\nfire,3\n");
   ok(db, {"add-csv", file.string()});
   ok(db, {"profile", "calls"});
   ok(db, {"map", "calls", "kind=call_type"});
   ok(db, {"extract", "calls"});
   ok(db, {"classify", "call_type", "fire", "fire"});
   ok(db, {"comment", "calls", "--field", "kind", "--value", "fire", "check the fire rows"});
-  const auto fire_id =
-      db->all<UniqueValue>().where(col<&UniqueValue::value> == "fire").first()->id;
+  const auto fire_id = db->all<UniqueValue>().where(col<&UniqueValue::value> == "fire").first()->id;
 
   // The file changes: one value more, one value gone, counts moved.
   dir.write("calls.csv", "kind,priority\nfire,1\nfire,1\nrescue,2\n");
@@ -322,8 +321,8 @@ TEST_CASE("bad CSV input: a clear message with the file and line, exit status 1,
     ok(db, {"add-csv", path.string()});
     const auto r = cli(db, {"profile", fs::path(f.name).stem().string()});
     CHECK(r.status == 1);
-    CHECK(r.err.find(f.message) != std::string::npos);
-    CHECK(r.err.find(path.string()) != std::string::npos);
+    CHECK_THAT(r.err, Contains(f.message));
+    CHECK_THAT(r.err, Contains(path.string()));
   }
   CHECK(db->all<Field>().count() == 0);
 
@@ -335,7 +334,7 @@ TEST_CASE("bad CSV input: a clear message with the file and line, exit status 1,
 
   auto missing = cli(db, {"add-csv", (dir.path / "nothere.csv").string()});
   CHECK(missing.status == 1);
-  CHECK(missing.err.find("nothere.csv: no such file") != std::string::npos);
+  CHECK_THAT(missing.err, Contains("nothere.csv: no such file"));
 }
 
 TEST_CASE("a failed extraction leaves the source's previous values intact",
@@ -357,7 +356,7 @@ TEST_CASE("a failed extraction leaves the source's previous values intact",
   dir.write("calls.csv", text);
   const auto r = cli(db, {"extract", "calls"});
   CHECK(r.status == 1);
-  CHECK(r.err.find("calls.csv:5002: an unterminated quoted field") != std::string::npos);
+  CHECK_THAT(r.err, Contains("calls.csv:5002: an unterminated quoted field"));
   CHECK(stored_values(*db, 1, "kind") == before);
 }
 
@@ -367,37 +366,36 @@ TEST_CASE("bad mappings and rules are refused with what would have been right",
   ok(db, {"add-csv", sf_csv.string(), "--name", "sf"});
   auto r = cli(db, {"map", "sf", "CallType=call_type"});
   CHECK(r.status == 1);
-  CHECK(r.err.find("has no fields yet: profile it first") != std::string::npos);
+  CHECK_THAT(r.err, Contains("has no fields yet: profile it first"));
   ok(db, {"profile", "sf"});
   r = cli(db, {"map", "sf", "CallType=call_type", "CalType=priority"});
   CHECK(r.status == 1);
-  CHECK(r.err.find("has no field 'CalType' (its fields: CallNumber, UnitID,") != std::string::npos);
+  CHECK_THAT(r.err, Contains("has no field 'CalType' (its fields: CallNumber, UnitID,"));
   r = cli(db, {"map", "sf", "CallType=calltype"});
   CHECK(r.status == 1);
-  CHECK(r.err.find("'calltype' is not a target of the common schema (call_type,") !=
-        std::string::npos);
+  CHECK_THAT(r.err, Contains("'calltype' is not a target of the common schema (call_type,"));
   r = cli(db, {"map", "sf", "Priority=priority", "FinalPriority=priority"});
   CHECK(r.status == 1);
-  CHECK(r.err.find("would both map to priority") != std::string::npos);
+  CHECK_THAT(r.err, Contains("would both map to priority"));
   // Nothing of a refused command is kept.
   CHECK(db->all<Field>().where(col<&Field::maps_to>.is_not_null()).count() == 0);
 
   r = cli(db, {"extract", "sf"});
   CHECK(r.status == 1);
-  CHECK(r.err.find("has no field mapped to a categorical target") != std::string::npos);
+  CHECK_THAT(r.err, Contains("has no field mapped to a categorical target"));
 
   scratch_dir dir;
   const auto rules = dir.write("bad.rules", "call_type exact Alarms alarm\ncall_tipe exact X y\n");
   ok(db, {"map", "sf", "CallType=call_type"});
   r = cli(db, {"classify", "--rules", rules.string()});
   CHECK(r.status == 1);
-  CHECK(r.err.find("bad.rules:2: 'call_tipe' is not a categorical target") != std::string::npos);
+  CHECK_THAT(r.err, Contains("bad.rules:2: 'call_tipe' is not a categorical target"));
   r = cli(db, {"classify", "call_type", "Not a value", "x"});
   CHECK(r.status == 1);
-  CHECK(r.err.find("no extracted value 'Not a value' of call_type") != std::string::npos);
+  CHECK_THAT(r.err, Contains("no extracted value 'Not a value' of call_type"));
   r = cli(db, {"profile", "nosuch"});
   CHECK(r.status == 1);
-  CHECK(r.err.find("no source 'nosuch'") != std::string::npos);
+  CHECK_THAT(r.err, Contains("no source 'nosuch'"));
   r = cli(db, {"frobnicate"});
   CHECK(r.status == 1);
 }
@@ -411,16 +409,16 @@ TEST_CASE("bad Socrata input: the URL and HTTP status, exit 1 for the user's, 2 
 
   auto r = cli(db, {"add-socrata", base, "MONT_0911"});
   CHECK(r.status == 1);
-  CHECK(r.err.find("is not a Socrata dataset id") != std::string::npos);
+  CHECK_THAT(r.err, Contains("is not a Socrata dataset id"));
   r = cli(db, {"add-socrata", base, "zzzz-zzzz"});
   CHECK(r.status == 1);
-  CHECK(r.err.find(base + "/api/views/zzzz-zzzz.json") != std::string::npos);
-  CHECK(r.err.find("404") != std::string::npos);
+  CHECK_THAT(r.err, Contains(base + "/api/views/zzzz-zzzz.json"));
+  CHECK_THAT(r.err, Contains("404"));
 
   portal.require_token("mont-0911", "secret");
   r = cli(db, {"add-socrata", base, "mont-0911"});
   CHECK(r.status == 1);
-  CHECK(r.err.find("403") != std::string::npos);
+  CHECK_THAT(r.err, Contains("403"));
   ok(db, {"add-socrata", base, "mont-0911", "--app-token", "secret"});
   ok(db, {"profile", "1"});
   ok(db, {"map", "1", "title=call_type"});
@@ -432,7 +430,7 @@ TEST_CASE("bad Socrata input: the URL and HTTP status, exit 1 for the user's, 2 
   portal.script("mont-0911", 429, "", -1);
   r = cli(db, {"extract", "1"});
   CHECK(r.status == 2);
-  CHECK(r.err.find("429") != std::string::npos);
+  CHECK_THAT(r.err, Contains("429"));
   CHECK(stored_values(*db, 1, "title") == before);
 }
 
@@ -446,20 +444,20 @@ TEST_CASE("a Socrata server error, invalid JSON and an unreachable host exit wit
   }
   auto r = cli(db, {"add-socrata", dead, "mont-0911"});
   CHECK(r.status == 2);
-  CHECK(r.err.find(dead) != std::string::npos);
+  CHECK_THAT(r.err, Contains(dead));
 
   classifier::replay::server portal(data_dir / "socrata");
   portal.serve_csv("mont-0911", "Montgomery County 911", montgomery_csv);
   portal.script("mont-0911", 500, R"({"code":"internal","error":true,"message":"boom"})", -1);
   r = cli(db, {"add-socrata", portal.base_url(), "mont-0911"});
   CHECK(r.status == 2);
-  CHECK(r.err.find("500") != std::string::npos);
+  CHECK_THAT(r.err, Contains("500"));
 
   classifier::replay::server broken(data_dir / "socrata");
   broken.serve_csv("mont-0911", "Montgomery County 911", montgomery_csv);
   broken.script("mont-0911", 200, "{\"id\": \"mont-0911\", ", -1);
   r = cli(db, {"add-socrata", broken.base_url(), "mont-0911"});
   CHECK(r.status == 2);
-  CHECK(r.err.find(broken.base_url() + "/api/views/mont-0911.json") != std::string::npos);
+  CHECK_THAT(r.err, Contains(broken.base_url() + "/api/views/mont-0911.json"));
   CHECK(db->all<classifier::DataSource>().count() == 0);
 }

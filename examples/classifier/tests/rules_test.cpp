@@ -50,14 +50,15 @@ TEST_CASE("a bad rule is an error naming the file and line", "[rules]") {
   CHECK(error_of("call_type exact Alarms\n") ==
         "bad.rules:1: a rule has four parts, target, match, pattern and class (3 found); quote "
         "a pattern with spaces");
-  CHECK(error_of("\ncall_type exact Medical Incident medical\n").starts_with(
-      "bad.rules:2: a rule has four parts"));
-  CHECK(error_of("address exact X y").starts_with(
-      "bad.rules:1: 'address' is not a categorical target of the common schema (call_type,"));
+  CHECK(error_of("\ncall_type exact Medical Incident medical\n")
+            .starts_with("bad.rules:2: a rule has four parts"));
+  CHECK(error_of("address exact X y")
+            .starts_with("bad.rules:1: 'address' is not a categorical target of the common schema "
+                         "(call_type,"));
   CHECK(error_of("call_type like X y") ==
         "bad.rules:1: unknown match 'like' (exact, prefix, contains or regex)");
-  CHECK(error_of("call_type regex \"(unclosed\" y").starts_with(
-      "bad.rules:1: the regex \"(unclosed\" does not compile"));
+  CHECK(error_of("call_type regex \"(unclosed\" y")
+            .starts_with("bad.rules:1: the regex \"(unclosed\" does not compile"));
   CHECK(error_of("call_type exact \"open y") == "bad.rules:1: a quoted pattern is not closed");
   CHECK(error_of("call_type exact \"\" y") == "bad.rules:1: the pattern is empty");
   CHECK(error_of("call_type exact X \"\"") == "bad.rules:1: the class is empty");
@@ -71,7 +72,7 @@ TEST_CASE("a rules file that cannot be opened names its path", "[rules]") {
 }
 
 TEST_CASE("the bundled rules file loads", "[rules]") {
-  const auto rules = rule_set::load(std::filesystem::path(CLASSIFIER_DATA).parent_path() /
-                                    "rules" / "emergency_calls.rules");
+  const auto rules = rule_set::load(std::filesystem::path(CLASSIFIER_DATA).parent_path() / "rules" /
+                                    "emergency_calls.rules");
   CHECK(rules.rules().size() == 19);
 }
