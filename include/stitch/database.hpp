@@ -37,6 +37,10 @@ template <class Root>
 struct reserve_ids_key {};
 template <class C>
 struct update_key {};
+template <class C, class Cols>
+struct insert_part_key {};
+template <class C, class Cols>
+struct update_part_key {};
 template <class Root>
 struct delete_key {};
 template <class Root>
@@ -97,11 +101,14 @@ class database {
                              std::ranges::find(created, k.references) != created.end();
           (ready ? now : later).push_back(k);
         }
-        // A table that exists already keeps the constraints it has.
-        if (later.size() > waiting && !live().connection().table_columns(t->name).empty())
-          later.resize(waiting);
+        const auto existing = live().connection().table_columns(t->name);
+        // A table that exists already keeps the constraints it has; one in the other layout
+        // is refused before anything is created beside it.
+        if (later.size() > waiting && !existing.empty()) later.resize(waiting);
+        detail::check_layout(live().connection(), *t, existing);
         execute(detail::create_table_sql(d, *t, now));
         if (t->has_type) execute(detail::create_type_index_sql(d, *t));
+        if (t->joined) create_class_tables(*t, plan.keys);
         detail::check_table(live().connection(), *t);
         created.push_back(t->name);
       }
@@ -115,7 +122,8 @@ class database {
     }
   }
 
-  /// Checks that the tables of the given models exist with every column they need.
+  /// Checks that the tables of the given models exist with every column they need (and, for
+  /// a hierarchy, in the layout it declares).
   template <class... Ts>
   void check_schema() {
     if constexpr ((detail::check_model<Ts>() && ...))
@@ -150,7 +158,10 @@ class database {
         }
         const auto now = detail::now_micros();
         const bool inserting = !has_row(o);
-        detail::write_scope scope(s, 1);
+        // In joined tables an object is a row in each table of its lineage.
+        constexpr int statements =
+            detail::is_joined<typename C::stitch_root>() ? detail::lineage_t<C>::size : 1;
+        detail::write_scope scope(s, statements);
         const auto id = write(o, inserting, id_to_insert(o, inserting), now);
         const auto level = s.current_level();
         scope.commit();
@@ -194,7 +205,8 @@ class database {
                 return;
               }
             }
-            if (batch.enabled() && !has_row(o) && id_to_insert(o, true) == 0 &&
+            if (batch.enabled() && !detail::table_of<C>().joined && !has_row(o) &&
+                id_to_insert(o, true) == 0 &&
                 detail::member_count<C>() + (detail::table_of<C>().has_type ? 1 : 0) > 0) {
               batch.add(*this, g, o);
               return;
@@ -1029,6 +1041,9 @@ class database {
   // Runs the INSERT or UPDATE of `o` without touching it; returns its id.
   template <class C>
   std::int64_t write(const C& o, bool inserting, std::int64_t id, std::int64_t now) {
+    if constexpr (detail::is_joined<typename C::stitch_root>()) {
+      return write_joined(o, inserting, id, now);
+    }
     const auto& t = detail::table_of<C>();
     constexpr int cls = static_cast<int>(detail::mapping<C>::index);
     const auto& d = sql_dialect();
@@ -1061,6 +1076,95 @@ class database {
     if (st->affected_rows() == 0) throw record_not_found(detail::class_name<C>, t.name, o.id);
     return o.id;
   }
+  // The tables of a joined hierarchy's subclasses, each after its parent's.
+  void create_class_tables(const detail::table_def& t,
+                           const std::vector<detail::foreign_key_def>& keys) {
+    std::vector<int> order;
+    for (std::size_t k = 1; k < t.classes.size(); ++k) order.push_back(static_cast<int>(k));
+    std::ranges::stable_sort(order, {}, [&](int k) { return t.classes[k].lineage.size(); });
+    for (int k : order) execute(detail::create_class_table_sql(sql_dialect(), t, k, keys));
+  }
+
+  // In joined tables: the root's table first (it gives the id), then each class's own table
+  // down the lineage; an update writes each table of the object.
+  template <class C>
+  std::int64_t write_joined(const C& o, bool inserting, std::int64_t id, std::int64_t now) {
+    const auto& t = detail::table_of<C>();
+    constexpr int cls = static_cast<int>(detail::mapping<C>::index);
+    const auto& d = sql_dialect();
+    const auto& lineage = t.classes[cls].lineage;
+    std::size_t level = 0;
+    std::int64_t out = inserting ? id : o.id;
+    detail::for_each_aggregate(o, [&]<class Cols>(const Cols& agg) {
+      const int part = lineage[level++];
+      if (inserting && part == 0) {
+        const bool with_id = id != 0;
+        auto st = with_id ? live().acquire(
+                                detail::statement_slot<detail::insert_key<C, true>>(),
+                                [&] { return detail::insert_sql(d, t, cls, true); }, t)
+                          : live().acquire(
+                                detail::statement_slot<detail::insert_key<C, false>>(),
+                                [&] { return detail::insert_sql(d, t, cls, false); }, t);
+        int index = 1;
+        if (with_id) st->bind_int64(index++, id);
+        st->bind_text(index++, t.classes[cls].type_name);
+        bind_part<C>(agg, *st, index, true, now, part);
+        const bool row = st.step();
+        if (with_id) {
+          advance_id<typename C::stitch_root>(t, id);
+        } else {
+          out = d.returns_inserted_id() && row ? st->get_int64(0)
+                                               : live().connection().last_insert_id();
+        }
+        return;
+      }
+      if (inserting) {
+        auto st = live().acquire(
+            detail::statement_slot<detail::insert_part_key<C, Cols>>(),
+            [&] { return detail::insert_part_sql(d, t, part); }, t);
+        st->bind_int64(1, out);
+        bind_part<C>(agg, *st, 2, true, now, part);
+        st.step();
+        return;
+      }
+      if (t.classes[part].own_columns.empty() && part != 0) return;
+      auto st = live().acquire(
+          detail::statement_slot<detail::update_part_key<C, Cols>>(),
+          [&] {
+            return part == 0 && t.classes[0].own_columns.empty()
+                       ? detail::update_sql(d, t, 0)
+                       : detail::update_part_sql(d, t, part);
+          },
+          t);
+      bind_part<C>(agg, *st, 1, false, now, part);
+      st->bind_int64(static_cast<int>(t.classes[part].own_columns.size()) + 1, o.id);
+      st.step();
+      if (part == 0 && st->affected_rows() == 0)
+        throw record_not_found(detail::class_name<C>, t.name, o.id);
+    });
+    return out;
+  }
+
+  // Binds one class's own columns, naming table.column for a value that cannot be bound.
+  template <class C, class Cols>
+  static void bind_part(const Cols& agg, backend::parameters& st, int first, bool inserting,
+                        std::int64_t now, int part) {
+    try {
+      detail::bind_aggregate(agg, st, first, inserting, now);
+    } catch (const detail::bad_parameter& bad) {
+      const auto& t = detail::table_of<C>();
+      const auto& own = t.classes[part].own_columns;
+      const auto at = static_cast<std::size_t>(bad.index - first);
+      if (at < own.size()) {
+        const auto& column = t.columns[static_cast<std::size_t>(own[at])].name;
+        throw data_error("cannot save " + std::string(detail::class_name<C>) +
+                         ": the value for column " + t.classes[part].table + "." + column + " " +
+                         bad.reason);
+      }
+      throw;
+    }
+  }
+
 
   // bind_members, with a value the database cannot take named by table and column.
   template <class C>
@@ -1076,8 +1180,8 @@ class database {
         for (int c : t.classes[ancestor].own_columns) {
           if (position++ == bad.index)
             throw data_error("cannot save " + std::string(detail::class_name<C>) +
-                             ": the value for column " + t.name + "." + t.columns[c].name + " " +
-                             bad.reason);
+                             ": the value for column " + t.table_of_column(t.columns[c].name) +
+                             "." + t.columns[c].name + " " + bad.reason);
         }
       throw;
     }

@@ -30,6 +30,9 @@ struct hierarchy;
 namespace layout {
 /// Every class of the hierarchy in the root's table, told apart by a `type` column.
 struct single_table_tag {};
+/// The root's columns and `type` in the root's table; each subclass's own columns in a table
+/// of its own, keyed by the same id.
+struct joined_tables_tag {};
 }  // namespace layout
 
 /// Single-table inheritance: Root and every class listed (any depth below Root) share one
@@ -41,12 +44,34 @@ struct single_table {
   static constexpr unknown_type_policy on_unknown_type = unknown_type_policy::raise;
 };
 
+/// Multi-table inheritance: the root's table holds the id, `type` and the root's columns;
+/// each class listed has a table of its own (named for the class, as a root's would be) with
+/// its own columns, whose `id` is also a foreign key to its parent's table (ON DELETE
+/// CASCADE). The models, associations and queries are the same as with single_table: change
+/// the declaration, not the code.
+template <class Root, class... Subclasses>
+struct joined_tables {
+  using stitch_layout = layout::joined_tables_tag;
+  using stitch_classes = detail::type_list<Root, Subclasses...>;
+  static constexpr unknown_type_policy on_unknown_type = unknown_type_policy::raise;
+};
+
 namespace detail {
 
 template <class Root>
 concept has_hierarchy = requires {
   typename hierarchy<Root>::stitch_layout;
 };
+
+/// True when Root's hierarchy is declared with stitch::joined_tables.
+template <class Root>
+consteval bool is_joined() {
+  if constexpr (has_hierarchy<Root>) {
+    return std::is_same_v<typename hierarchy<Root>::stitch_layout, layout::joined_tables_tag>;
+  } else {
+    return false;
+  }
+}
 
 template <class Root>
 struct classes_of {

@@ -14,6 +14,8 @@
 
 #include <stitch/stitch.hpp>
 
+#include "integration/support.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -177,7 +179,7 @@ struct Attachment : stitch::model<Attachment, AttachmentColumns> {
 
 template <>
 struct stitch::hierarchy<assoc::DataSource>
-    : stitch::single_table<assoc::DataSource, assoc::CsvFile, assoc::Socrata> {};
+    : stitch::test::layout<assoc::DataSource, assoc::CsvFile, assoc::Socrata> {};
 
 namespace assoc {
 

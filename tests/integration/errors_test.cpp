@@ -309,7 +309,7 @@ TEST_CASE("reading a table lacking a column throws schema_error naming table and
 }
 
 TEST_CASE("reading NULL into a non-optional member throws data_error naming column and row",
-          "[errors]") {
+          "[errors][single-table]") {
   stitch::test::test_database db;
   db->create_schema<DataSource>();
   // Subclass columns are nullable in the shared table: a CsvFile row without a path.

@@ -5,6 +5,8 @@
 
 #include <stitch/stitch.hpp>
 
+#include "integration/support.hpp"
+
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -165,21 +167,21 @@ inline Tag make_tag(std::string name) {
 
 template <>
 struct stitch::hierarchy<models::DataSource>
-    : stitch::single_table<models::DataSource, models::CsvFile, models::CompressedCsvFile,
+    : stitch::test::layout<models::DataSource, models::CsvFile, models::CompressedCsvFile,
                            models::Socrata> {};
 
 template <>
-struct stitch::hierarchy<models::Vehicle> : stitch::single_table<models::Vehicle, models::Car> {
+struct stitch::hierarchy<models::Vehicle> : stitch::test::layout<models::Vehicle, models::Car> {
   static constexpr auto on_unknown_type = stitch::unknown_type_policy::skip;
 };
 
 template <>
-struct stitch::hierarchy<models::Animal> : stitch::single_table<models::Animal, models::Dog> {
+struct stitch::hierarchy<models::Animal> : stitch::test::layout<models::Animal, models::Dog> {
   static constexpr auto on_unknown_type = stitch::unknown_type_policy::load_as_root;
 };
 
 template <>
-struct stitch::hierarchy<models::Shape> : stitch::single_table<models::Shape, models::Circle> {};
+struct stitch::hierarchy<models::Shape> : stitch::test::layout<models::Shape, models::Circle> {};
 
 template <>
-struct stitch::hierarchy<models::Odd> : stitch::single_table<models::Odd, models::OddChild> {};
+struct stitch::hierarchy<models::Odd> : stitch::test::layout<models::Odd, models::OddChild> {};

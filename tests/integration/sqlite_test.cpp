@@ -238,7 +238,7 @@ TEST_CASE("a connection whose save_all was refused as busy is left outside any t
   CHECK(more.persisted());
 }
 
-TEST_CASE("the schema is written in the DDL Rails' SQLite adapter writes", "[sqlite]") {
+TEST_CASE("the schema is written in the DDL Rails' SQLite adapter writes", "[sqlite][single-table]") {
   auto db = stitch::sqlite::open(":memory:");
   db.create_schema<DataSource, Sample, Tag>();
   const std::string master = "SELECT sql FROM sqlite_master WHERE name = ?";
@@ -428,7 +428,7 @@ TEST_CASE("each :memory: connection is a private database", "[sqlite]") {
   CHECK_THROWS_AS(b.check_schema<Tag>(), stitch::schema_error);
 }
 
-TEST_CASE("queries render SQLite's SQL text", "[sqlite][query]") {
+TEST_CASE("queries render SQLite's SQL text", "[sqlite][query][single-table]") {
   auto db = stitch::sqlite::open(":memory:");
   CHECK(db.all<Call>()
             .where(col<&Call::township> == "x")

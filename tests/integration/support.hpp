@@ -14,6 +14,25 @@
 
 namespace stitch::test {
 
+/// The layout the hierarchies of the tests are declared with: the integration tests are built
+/// twice, once with STITCH_TEST_JOINED, so that every hierarchy test runs in both layouts.
+#ifdef STITCH_TEST_JOINED
+template <class Root, class... Subclasses>
+using layout = stitch::joined_tables<Root, Subclasses...>;
+inline constexpr bool joined_layout = true;
+/// Statements that writing one CsvFile or Socrata of the test models takes: one per table,
+/// in a transaction of its own when there are several.
+inline constexpr int subclass_write = 4;  // BEGIN, the root's table, the class's, COMMIT
+/// The same for an object of a subclass written inside a transaction another write opened.
+inline constexpr int subclass_write_inside = 2;
+#else
+template <class Root, class... Subclasses>
+using layout = stitch::single_table<Root, Subclasses...>;
+inline constexpr bool joined_layout = false;
+inline constexpr int subclass_write = 1;
+inline constexpr int subclass_write_inside = 1;
+#endif
+
 /// Asks test_database for a database that other connections can open too: a file where the
 /// run is on sqlite::memory:.
 struct shareable_t {};

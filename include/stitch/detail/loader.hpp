@@ -30,11 +30,13 @@ T* object_of(loaded<T>& v) noexcept {
   }
 }
 
+/// "table.column" of a result column.
 inline std::string result_column_name(const load_plan& plan, int position) {
   const table_def& t = *plan.table;
-  if (position == 0) return "id";
-  if (t.has_type && position == 1) return "type";
-  return t.columns[plan.selected[position - plan.first_member]].name;
+  if (position == 0) return t.name + ".id";
+  if (t.has_type && position == 1) return t.name + ".type";
+  const auto& name = t.columns[plan.selected[position - plan.first_member]].name;
+  return t.table_of_column(name) + "." + name;
 }
 
 /// Runs `read`, turning a bad_value into a data_error naming table.column and the row id.
@@ -44,7 +46,7 @@ void naming_bad_values(const load_plan& plan, backend::statement& st, F&& read) 
   try {
     std::forward<F>(read)();
   } catch (const bad_value& bad) {
-    throw data_error("column " + plan.table->name + "." + result_column_name(plan, bad.column) +
+    throw data_error("column " + result_column_name(plan, bad.column) +
                      " of row id " + std::to_string(st.get_int64(0)) + " " + bad.reason);
   }
 }

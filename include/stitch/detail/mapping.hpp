@@ -96,20 +96,25 @@ struct column_def {
   std::string name;
   column_kind kind;
   bool nullable;
+  int owner = 0;  // the class that declares it
 };
 
 struct class_def {
   std::string type_name;   // the discriminator value
   std::string class_name;  // for messages
+  std::string table;  // where its own columns are: the root's table, or its own when joined
   int parent = -1;
   std::vector<int> own_columns;  // table column of each member of the class's own aggregate
   std::vector<int> lineage;      // class indices from the root down to this class
 };
 
-/// The run-time description of a table: built once per root, shared by every connection.
+/// The run-time description of a hierarchy's storage: one table (single_table), or the
+/// root's table and one per subclass (joined_tables). Built once per root, shared by every
+/// connection. `columns` are every class's columns besides id and type, wherever they live.
 struct table_def {
-  std::string name;
+  std::string name;  // the root's table
   bool has_type = false;
+  bool joined = false;
   unknown_type_policy on_unknown = unknown_type_policy::raise;
   std::vector<column_def> columns;  // besides id and type
   std::vector<class_def> classes;   // in declaration order; [0] is the root
@@ -118,6 +123,17 @@ struct table_def {
     for (std::size_t i = 0; i < classes.size(); ++i)
       if (classes[i].type_name == type_name) return static_cast<int>(i);
     return -1;
+  }
+  /// The table that holds a column (id and type: the root's).
+  [[nodiscard]] const std::string& table_of_column(std::string_view column) const noexcept {
+    if (!joined) return name;
+    for (const auto& c : columns)
+      if (c.name == column) return classes[static_cast<std::size_t>(c.owner)].table;
+    return name;
+  }
+  /// The name of a subclass's own table in the joined layout: the class's, as a root's.
+  [[nodiscard]] static std::string joined_table_name(std::string_view class_name) {
+    return table_name_for(class_name);
   }
 };
 
@@ -155,10 +171,17 @@ void add_columns(table_def& table, class_def& cls, int cls_index, bool force_nul
           using member = std::remove_cvref_t<decltype(boost::pfr::get<I>(std::declval<Cols&>()))>;
           const column_def def{std::string(field_name<Cols, I>),
                                column_type<column_value_t<member>>::kind,
-                               is_nullable_v<member> || force_nullable};
+                               is_nullable_v<member> || force_nullable, cls_index};
           int found = -1;
           for (std::size_t c = 0; c < table.columns.size(); ++c)
             if (table.columns[c].name == def.name) found = static_cast<int>(c);
+          if (found >= 0 && table.joined) {
+            throw schema_error(
+                "classes " + cls.class_name + " and " +
+                table.classes[static_cast<std::size_t>(table.columns[found].owner)].class_name +
+                " of the joined tables of " + table.name + " both declare column " + def.name +
+                ": with joined_tables each column belongs to one class's table; rename one");
+          }
           if (found < 0) {
             found = static_cast<int>(table.columns.size());
             table.columns.push_back(def);
@@ -187,18 +210,22 @@ table_def build_table() {
   table_def table;
   table.name = table_name_of<Root>();
   table.has_type = M::has_type_column;
+  table.joined = is_joined<Root>();
   if constexpr (has_hierarchy<Root>) table.on_unknown = hierarchy<Root>::on_unknown_type;
   for_each_type(typename M::classes{}, [&]<class C, std::size_t I>() {
     class_def cls;
     cls.type_name = std::string(sti_name_of<C>());
     cls.class_name = std::string(class_name<C>);
+    cls.table = I == 0 || !table.joined ? table.name : table_def::joined_table_name(cls.class_name);
     if constexpr (!std::is_void_v<typename C::stitch_parent>)
       cls.parent = static_cast<int>(index_of_v<typename C::stitch_parent, typename M::classes>);
     for_each_type(lineage_t<C>{}, [&]<class A, std::size_t>() {
       cls.lineage.push_back(static_cast<int>(index_of_v<A, typename M::classes>));
     });
-    // In one table, a subclass's columns hold NULL in every other class's rows.
-    add_columns<typename C::stitch_columns>(table, cls, static_cast<int>(I), I != 0);
+    // In one table, a subclass's columns hold NULL in every other class's rows; in a table of
+    // its own, they are as declared.
+    add_columns<typename C::stitch_columns>(table, cls, static_cast<int>(I),
+                                            I != 0 && !table.joined);
     for (const auto& other : table.classes)
       if (other.type_name == cls.type_name)
         throw schema_error("classes " + other.class_name + " and " + cls.class_name + " of table " +
@@ -227,6 +254,7 @@ struct load_plan {
   std::vector<std::vector<int>> positions;  // per class: result column of each lineage member
   std::vector<int> classes;                 // class indices a row may load as
   int first_member = 1;                     // result column of the first member
+  int queried = 0;                          // the class queried (its subclasses load too)
 };
 
 template <class T>
@@ -236,6 +264,7 @@ load_plan build_plan() {
   load_plan plan;
   plan.table = &table;
   plan.first_member = table.has_type ? 2 : 1;
+  plan.queried = static_cast<int>(M::index);
   plan.positions.resize(table.classes.size());
   std::vector<int> position_of(table.columns.size(), -1);
   for_each_type(typename M::classes{}, [&]<class C, std::size_t I>() {
@@ -261,24 +290,74 @@ const load_plan& plan_of() {
   return plan;
 }
 
-/// Throws schema_error when the table is missing or lacks a column the models need.
-/// Extra columns are fine: stitch never touches columns it does not know.
+inline bool has_column(const std::vector<std::string>& present, std::string_view name) {
+  return std::find(present.begin(), present.end(), name) != present.end();
+}
+
+/// Throws schema_error when the root's table exists in the other layout than the one
+/// declared: switching a declaration never reads or writes the other layout's data.
+inline void check_layout(backend::connection& c, const table_def& t,
+                         const std::vector<std::string>& present) {
+  if (present.empty()) return;
+  if (t.joined) {
+    std::string stray;
+    for (const auto& col : t.columns)
+      if (col.owner != 0 && has_column(present, col.name)) stray += (stray.empty() ? "" : ", ") + col.name;
+    if (!stray.empty())
+      throw schema_error("table " + t.name + " has the single-table layout (it holds " + stray +
+                         ", columns of its subclasses), but its hierarchy is declared "
+                         "stitch::joined_tables: declare stitch::single_table, or move the data "
+                         "to the joined tables first (stitch does not migrate between layouts)");
+    return;
+  }
+  for (std::size_t k = 1; k < t.classes.size(); ++k) {
+    const auto& cls = t.classes[k];
+    if (cls.own_columns.empty()) continue;
+    const auto& first = t.columns[static_cast<std::size_t>(cls.own_columns.front())].name;
+    const auto own_table = table_def::joined_table_name(cls.class_name);
+    if (!has_column(present, first) && has_column(c.table_columns(own_table), first))
+      throw schema_error("table " + t.name + " has the joined layout (table " + own_table +
+                         " holds the columns of " + cls.class_name +
+                         "), but its hierarchy is declared stitch::single_table: declare "
+                         "stitch::joined_tables, or move the data into " + t.name +
+                         " first (stitch does not migrate between layouts)");
+  }
+}
+
+/// Throws schema_error when a table is missing or lacks a column the models need, or when the
+/// hierarchy's tables are in the other layout. Extra columns are fine: stitch never touches
+/// columns it does not know.
 inline void check_table(backend::connection& c, const table_def& t) {
   const auto present = c.table_columns(t.name);
   if (present.empty())
     throw schema_error("table " + t.name + " does not exist in " + c.describe() +
                        " (create it with db.create_schema<...>())");
-  std::string missing;
-  auto need = [&](const std::string& name) {
-    for (const auto& p : present)
-      if (p == name) return;
-    missing += missing.empty() ? name : ", " + name;
+  check_layout(c, t, present);
+  auto require = [&](const std::string& table, const std::vector<std::string>& columns,
+                     const std::vector<std::string>& needed) {
+    std::string missing;
+    for (const auto& name : needed)
+      if (!has_column(columns, name)) missing += missing.empty() ? name : ", " + name;
+    if (!missing.empty())
+      throw schema_error("table " + table + " lacks columns the models need: " + missing);
   };
-  need("id");
-  if (t.has_type) need("type");
-  for (const auto& col : t.columns) need(col.name);
-  if (!missing.empty())
-    throw schema_error("table " + t.name + " lacks columns the models need: " + missing);
+  std::vector<std::string> needed{"id"};
+  if (t.has_type) needed.emplace_back("type");
+  for (const auto& col : t.columns)
+    if (!t.joined || col.owner == 0) needed.push_back(col.name);
+  require(t.name, present, needed);
+  if (!t.joined) return;
+  for (std::size_t k = 1; k < t.classes.size(); ++k) {
+    const auto& cls = t.classes[k];
+    const auto columns = c.table_columns(cls.table);
+    if (columns.empty())
+      throw schema_error("table " + cls.table + " of class " + cls.class_name +
+                         " does not exist in " + c.describe() +
+                         " (create it with db.create_schema<...>())");
+    needed.assign(1, "id");
+    for (int col : cls.own_columns) needed.push_back(t.columns[static_cast<std::size_t>(col)].name);
+    require(cls.table, columns, needed);
+  }
 }
 
 }  // namespace stitch::detail

@@ -32,6 +32,7 @@ struct query_state {
   std::string render(const dialect& d, const load_plan& plan, shape what,
                      std::string_view column = {}) const {
     sql_builder b(d);
+    b.qualify(*plan.table);
     // COUNT and EXISTS over a limited or offset query count the rows that query returns.
     const bool paged = limit.has_value() || offset.has_value();
     if (paged && (what == shape::count || what == shape::exists)) {
@@ -54,17 +55,17 @@ struct query_state {
         break;
       case shape::count:
         b << "SELECT COUNT(*) FROM ";
-        b.name(plan.table->name);
+        from_tables(b, plan);
         break;
       case shape::exists:
       case shape::exists_row:
         b << "SELECT 1 FROM ";
-        b.name(plan.table->name);
+        from_tables(b, plan);
         break;
       case shape::column:
         b << "SELECT ";
-        b.name(column) << " FROM ";
-        b.name(plan.table->name);
+        b.column(column) << " FROM ";
+        from_tables(b, plan);
         break;
     }
     bool first = true;
@@ -86,7 +87,7 @@ struct query_state {
     if (what != shape::count && what != shape::exists) {
       for (std::size_t i = 0; i < order.size(); ++i) {
         b << (i == 0 ? " ORDER BY " : ", ");
-        b.name(order[i].column);
+        b.column(order[i].column);
         if (order[i].descending) b << " DESC";
       }
     }

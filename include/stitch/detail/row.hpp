@@ -201,27 +201,35 @@ void read_members(C& obj, backend::statement& s, const int* positions) {
   });
 }
 
-/// Binds every member of C from parameter `index` on; timestamps that take "now" get it.
+/// Binds the members of one Columns aggregate from parameter `index` on; timestamps that take
+/// "now" get it.
+template <class Cols>
+void bind_aggregate(const Cols& agg, backend::parameters& s, int index, bool inserting,
+                    std::int64_t now_micros) {
+  [&]<std::size_t... I>(std::index_sequence<I...>) {
+    (
+        [&] {
+          const auto& member = boost::pfr::get<I>(agg);
+          if constexpr (timestamp_role<Cols, I> != 0) {
+            if (takes_now<timestamp_role<Cols, I>>(member, inserting)) {
+              using member_type = std::remove_cvref_t<decltype(member)>;
+              bind_value(s, index + static_cast<int>(I), now_as<member_type>(now_micros));
+              return;
+            }
+          }
+          bind_value(s, index + static_cast<int>(I), member);
+        }(),
+        ...);
+  }
+  (std::make_index_sequence<field_count<Cols>>{});
+}
+
+/// Binds every member of C from parameter `index` on.
 template <class C>
 void bind_members(const C& obj, backend::parameters& s, int index, bool inserting,
                   std::int64_t now_micros) {
   for_each_aggregate(obj, [&]<class Cols>(const Cols& agg) {
-    [&]<std::size_t... I>(std::index_sequence<I...>) {
-      (
-          [&] {
-            const auto& member = boost::pfr::get<I>(agg);
-            if constexpr (timestamp_role<Cols, I> != 0) {
-              if (takes_now<timestamp_role<Cols, I>>(member, inserting)) {
-                using member_type = std::remove_cvref_t<decltype(member)>;
-                bind_value(s, index + static_cast<int>(I), now_as<member_type>(now_micros));
-                return;
-              }
-            }
-            bind_value(s, index + static_cast<int>(I), member);
-          }(),
-          ...);
-    }
-    (std::make_index_sequence<field_count<Cols>>{});
+    bind_aggregate(agg, s, index, inserting, now_micros);
     index += static_cast<int>(field_count<Cols>);
   });
 }

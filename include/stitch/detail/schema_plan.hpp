@@ -36,9 +36,16 @@ struct schema_plan {
   static void add(std::vector<V>& list, V v) {
     if (std::find(list.begin(), list.end(), v) == list.end()) list.push_back(std::move(v));
   }
+  /// True when `name` is t's table or, in joined tables, one of its subclasses' tables.
+  static bool holds(const table_def* t, const std::string& name) {
+    return t->name == name ||
+           (t->joined && std::any_of(t->classes.begin(), t->classes.end(),
+                                     [&](const class_def& c) { return c.table == name; }));
+  }
+  /// True for a table of the plan, a joined subclass's own table included.
   [[nodiscard]] bool has_table(const std::string& name) const {
     return std::any_of(tables.begin(), tables.end(),
-                       [&](const table_def* t) { return t->name == name; });
+                       [&](const table_def* t) { return holds(t, name); });
   }
 
   /// The tables in creation order: a table after those its keys reference (a cycle keeps the
@@ -50,7 +57,7 @@ struct schema_plan {
       bool moved = false;
       for (auto it = left.begin(); it != left.end(); ++it) {
         const bool ready = std::none_of(keys.begin(), keys.end(), [&](const foreign_key_def& k) {
-          return k.table == (*it)->name && k.references != k.table &&
+          return holds(*it, k.table) && !holds(*it, k.references) &&
                  std::any_of(left.begin(), left.end(),
                              [&](const table_def* t) { return t->name == k.references; });
         });
@@ -89,8 +96,8 @@ void plan_association(schema_plan& plan, std::vector<foreign_key_def>& wanted) {
   } else {
     static_assert(reported(check_association<M>()));
     using holder = typename A::key_holder;
-    const auto& table = table_of<holder>().name;
     const std::string key(A::key_name.view());
+    const auto& table = table_of<holder>().table_of_column(key);
     if constexpr (A::type_name.length != 0) {
       schema_plan::add(plan.indexes,
                        index_def{table, {std::string(A::type_name.view()), key}, false});

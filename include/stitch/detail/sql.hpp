@@ -31,6 +31,21 @@ class sql_builder {
     dialect_.placeholder(out_, ++params_);
     return *this;
   }
+  /// Qualifies the columns named from now on with their table, for a hierarchy in joined
+  /// tables (where every table has an id).
+  sql_builder& qualify(const table_def& t) {
+    if (t.joined) qualify_ = &t;
+    return *this;
+  }
+  /// A column: "name", or "table"."name" when qualifying.
+  sql_builder& column(std::string_view name) {
+    if (qualify_ != nullptr) {
+      dialect_.quote(out_, qualify_->table_of_column(name));
+      out_ += '.';
+    }
+    dialect_.quote(out_, name);
+    return *this;
+  }
   /// Appends a condition's pieces: text as is, column names quoted, placeholders numbered
   /// and, where the dialect wants it, typed after their values (PostgreSQL would otherwise
   /// take 1.5 compared with an integer column for an integer).
@@ -42,7 +57,7 @@ class sql_builder {
           out_ += piece.text;
           break;
         case sql_piece::kind::column:
-          name(piece.text);
+          column(piece.text);
           break;
         case sql_piece::kind::param:
           typed_param(p.params[value++]);
@@ -69,6 +84,7 @@ class sql_builder {
   }
 
   const dialect& dialect_;
+  const table_def* qualify_ = nullptr;
   std::string out_;
   int params_ = 0;
 };
@@ -78,26 +94,50 @@ inline bool filters_type(const load_plan& plan) {
   return plan.table->has_type && plan.classes.size() < plan.table->classes.size();
 }
 
+/// The FROM list of a plan: the table; in joined tables, the root's table joined with the
+/// tables of the queried class's ancestors (inner joins: every row has them) and of its
+/// subclasses (left joins: a row has the tables of its own class only).
+inline void from_tables(sql_builder& b, const load_plan& plan) {
+  const table_def& t = *plan.table;
+  b.name(t.name);
+  if (!t.joined) return;
+  auto join = [&](int cls, bool inner) {
+    const auto& table = t.classes[static_cast<std::size_t>(cls)].table;
+    b << (inner ? " INNER JOIN " : " LEFT JOIN ");
+    b.name(table) << " ON ";
+    b.name(table) << ".";
+    b.name("id") << " = ";
+    b.name(t.name) << ".";
+    b.name("id");
+  };
+  const auto& lineage = t.classes[static_cast<std::size_t>(plan.queried)].lineage;
+  for (std::size_t k = 1; k < lineage.size(); ++k) join(lineage[k], true);
+  for (int cls : plan.classes)
+    if (cls != plan.queried && !t.classes[static_cast<std::size_t>(cls)].own_columns.empty())
+      join(cls, false);
+}
+
 /// "SELECT "id", "type", ... FROM "table"" for a plan.
 inline void select_from(sql_builder& b, const load_plan& plan) {
   const table_def& t = *plan.table;
+  b.qualify(t);
   b << "SELECT ";
-  b.name("id");
+  b.column("id");
   if (t.has_type) {
     b << ", ";
-    b.name("type");
+    b.column("type");
   }
   for (int column : plan.selected) {
     b << ", ";
-    b.name(t.columns[column].name);
+    b.column(t.columns[column].name);
   }
   b << " FROM ";
-  b.name(t.name);
+  from_tables(b, plan);
 }
 
 /// `"type" IN (?, ...)` over the plan's classes; bind with bind_type_names.
 inline void type_condition(sql_builder& b, const load_plan& plan) {
-  b.name("type") << " IN (";
+  b.column("type") << " IN (";
   for (std::size_t i = 0; i < plan.classes.size(); ++i) {
     if (i != 0) b << ", ";
     b.param();
@@ -115,7 +155,7 @@ inline std::string find_sql(const dialect& d, const load_plan& plan) {
   sql_builder b(d);
   select_from(b, plan);
   b << " WHERE ";
-  b.name("id") << " = ";
+  b.column("id") << " = ";
   b.param();
   if (filters_type(plan)) {
     b << " AND ";
@@ -139,8 +179,10 @@ inline std::string insert_sql(const dialect& d, const table_def& t, int cls, boo
   };
   if (with_id) column("id");
   if (t.has_type) column("type");
-  for (int ancestor : t.classes[cls].lineage)
+  for (int ancestor : t.classes[cls].lineage) {
+    if (t.joined && ancestor != 0) break;  // in the root's table, the root's columns only
     for (int c : t.classes[ancestor].own_columns) column(t.columns[c].name);
+  }
   if (first) {
     // A model without columns: only the defaults.
     std::string out = std::move(b).str();
@@ -153,7 +195,10 @@ inline std::string insert_sql(const dialect& d, const table_def& t, int cls, boo
   first = true;
   const std::size_t params = (with_id ? 1 : 0) + (t.has_type ? 1 : 0);
   std::size_t members = 0;
-  for (int ancestor : t.classes[cls].lineage) members += t.classes[ancestor].own_columns.size();
+  for (int ancestor : t.classes[cls].lineage) {
+    if (t.joined && ancestor != 0) break;
+    members += t.classes[ancestor].own_columns.size();
+  }
   for (std::size_t row = 0; row < rows; ++row) {
     if (row != 0) b << "), (";
     for (std::size_t i = 0; i < params + members; ++i) {
@@ -166,6 +211,48 @@ inline std::string insert_sql(const dialect& d, const table_def& t, int cls, boo
     b << " RETURNING ";
     b.name("id");
   }
+  return std::move(b).str();
+}
+
+/// In joined tables, the INSERT of one class's own columns into its own table, with the id.
+inline std::string insert_part_sql(const dialect& d, const table_def& t, int cls) {
+  const auto& c = t.classes[static_cast<std::size_t>(cls)];
+  sql_builder b(d);
+  b << "INSERT INTO ";
+  b.name(c.table) << " (";
+  b.name("id");
+  for (int col : c.own_columns) {
+    b << ", ";
+    b.name(t.columns[static_cast<std::size_t>(col)].name);
+  }
+  b << ") VALUES (";
+  b.param();
+  for (std::size_t i = 0; i < c.own_columns.size(); ++i) {
+    b << ", ";
+    b.param();
+  }
+  b << ")";
+  return std::move(b).str();
+}
+
+/// In joined tables, the UPDATE of one class's own columns in its own table; the id is the
+/// last parameter. Empty for a class without columns.
+inline std::string update_part_sql(const dialect& d, const table_def& t, int cls) {
+  const auto& c = t.classes[static_cast<std::size_t>(cls)];
+  if (c.own_columns.empty()) return {};
+  sql_builder b(d);
+  b << "UPDATE ";
+  b.name(c.table) << " SET ";
+  bool first = true;
+  for (int col : c.own_columns) {
+    if (!first) b << ", ";
+    b.name(t.columns[static_cast<std::size_t>(col)].name) << " = ";
+    b.param();
+    first = false;
+  }
+  b << " WHERE ";
+  b.name("id") << " = ";
+  b.param();
   return std::move(b).str();
 }
 
@@ -230,12 +317,43 @@ inline std::string create_table_sql(const dialect& d, const table_def& t,
     b.name("type") << " " << d.discriminator_type();
   }
   for (const auto& c : t.columns) {
+    if (t.joined && c.owner != 0) continue;  // in the subclass's own table
     b << ", ";
     b.name(c.name) << " " << d.column_type(c.kind);
     if (!c.nullable) b << " NOT NULL";
   }
   for (const auto& k : keys) {
     if (k.table != t.name) continue;
+    b << ", ";
+    foreign_key_clause(b, k);
+  }
+  b << ")";
+  return std::move(b).str();
+}
+
+/// In joined tables, a subclass's own table: an id that is its parent's row's (ON DELETE
+/// CASCADE, so that deleting the root's row deletes the object), and the class's own columns.
+inline std::string create_class_table_sql(const dialect& d, const table_def& t, int cls,
+                                          const std::vector<foreign_key_def>& keys = {}) {
+  const auto& c = t.classes[static_cast<std::size_t>(cls)];
+  const auto& parent = t.classes[static_cast<std::size_t>(c.parent)].table;
+  sql_builder b(d);
+  b << "CREATE TABLE IF NOT EXISTS ";
+  b.name(c.table) << " (";
+  b.name("id") << " " << d.column_type(column_kind::big_integer) << " PRIMARY KEY NOT NULL";
+  for (int col : c.own_columns) {
+    const auto& def = t.columns[static_cast<std::size_t>(col)];
+    b << ", ";
+    b.name(def.name) << " " << d.column_type(def.kind);
+    if (!def.nullable) b << " NOT NULL";
+  }
+  b << ", CONSTRAINT ";
+  b.name("fk_" + c.table + "_id") << " FOREIGN KEY (";
+  b.name("id") << ") REFERENCES ";
+  b.name(parent) << " (";
+  b.name("id") << ") ON DELETE CASCADE";
+  for (const auto& k : keys) {
+    if (k.table != c.table) continue;
     b << ", ";
     foreign_key_clause(b, k);
   }
