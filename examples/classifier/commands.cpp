@@ -11,7 +11,9 @@
 #endif
 
 #include <algorithm>
+#include <cerrno>
 #include <charconv>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -79,9 +81,11 @@ using source_ptr = std::unique_ptr<DataSource>;
 source_ptr find_source(stitch::database& db, const std::string& ref) {
   std::int64_t id = 0;
   const auto [end, ec] = std::from_chars(ref.data(), ref.data() + ref.size(), id);
-  auto found = ec == std::errc() && end == ref.data() + ref.size()
-                   ? db.all<DataSource>().where(col<&DataSource::id> == id).first()
-                   : db.all<DataSource>().where(col<&DataSource::name> == ref).first();
+  source_ptr found;
+  if (ec == std::errc() && end == ref.data() + ref.size())
+    found = db.all<DataSource>().where(col<&DataSource::id> == id).first();
+  // A name may be a number too.
+  if (!found) found = db.all<DataSource>().where(col<&DataSource::name> == ref).first();
   if (!found) throw user_error("no source '" + ref + "' (list shows the sources)");
   return found;
 }
@@ -162,8 +166,13 @@ struct add_csv_args {
 void add_csv(session& s, const add_csv_args& a) {
   std::error_code ec;
   const auto absolute = std::filesystem::absolute(a.path, ec);
-  if (!std::filesystem::is_regular_file(absolute, ec)) throw user_error(a.path + ": no such file");
-  if (!std::ifstream(absolute)) throw user_error(a.path + ": cannot open the file");
+  if (!std::filesystem::is_regular_file(absolute, ec))
+    throw user_error(a.path + (std::filesystem::exists(absolute, ec) ? ": not a regular file"
+                                                                     : ": no such file"));
+  if (std::ifstream in(absolute); !in) {
+    const int err = errno;
+    throw user_error(a.path + ": cannot open the file: " + std::strerror(err));
+  }
   if (a.delimiter.size() != 1)
     throw user_error("--delimiter '" + a.delimiter + "': a delimiter is one character");
   CsvFile csv;
@@ -209,14 +218,20 @@ void list(session& s) {
   auto sources = s.db.all<DataSource>()
                      .order_by(col<&DataSource::id>)
                      .includes(&DataSource::fields)
-                     .includes(&DataSource::unique_values)
                      .to_vector();
+  // Counted, not loaded: a source may have many values.
+  const auto values_of = [&](const DataSource& src) {
+    return s.db.query_value<std::int64_t>(
+        R"(SELECT count(*) FROM "unique_values" INNER JOIN "fields" ON "fields"."id" = )"
+        R"("unique_values"."field_id" WHERE "fields"."data_source_id" = ?)",
+        src.id);
+  };
   if (s.json) {
     json out = json::array();
     for (const auto& src : sources) {
       auto entry = source_json(*src);
       entry["mapped"] = mapped_count(*src);
-      entry["values"] = src->unique_values.size();
+      entry["values"] = values_of(*src);
       out.push_back(std::move(entry));
     }
     s.out << out.dump(2) << '\n';
@@ -232,7 +247,7 @@ void list(session& s) {
     fmt::print(s.out, "{:>3}  {:<8} {:<28} {:>9} {:>6} {:>6} {:>7}  {}\n", src->id,
                src->type_name(), cell(src->name, 28),
                src->row_count ? std::to_string(*src->row_count) : "-", src->fields.size(),
-               mapped_count(*src), src->unique_values.size(), src->location());
+               mapped_count(*src), values_of(*src), src->location());
   }
 }
 
@@ -247,7 +262,10 @@ void profile(session& s, const std::string& ref) {
   }
   if (p.rows == 0) {
     if (const auto* csv = dynamic_cast<const CsvFile*>(src.get()))
-      throw user_error(csv->path + ":1: the file has a header and no data rows");
+      throw user_error(csv->path + (p.skipped > 0
+                                        ? ": every data row is ragged (" +
+                                              std::to_string(p.skipped) + " rows left out)"
+                                        : ":1: the file has a header and no data rows"));
     throw user_error(src->location() + ": the dataset has no rows");
   }
   // The fields are brought up to date in one transaction: a field that is still there keeps
@@ -272,8 +290,13 @@ void profile(session& s, const std::string& ref) {
       f.examples = joined_examples(c.examples);
       s.db.save(f);
     }
-    for (auto& f : fields)
-      if (!seen.contains(f.name)) (void)s.db.destroy(f);
+    for (auto& f : fields) {
+      if (seen.contains(f.name)) continue;
+      (void)s.db.destroy(f);
+      fmt::print(s.err,
+                 "{}: column '{}' is gone: its field{} removed with its values and comments\n",
+                 program, f.name, f.maps_to ? " (mapped to " + *f.maps_to + ")" : std::string());
+    }
     src->row_count = static_cast<std::int64_t>(p.rows);
     src->profiled_at = now();
     s.db.save(*src);
@@ -284,8 +307,8 @@ void profile(session& s, const std::string& ref) {
     for (const auto& c : p.columns)
       columns.push_back({{"name", c.name},
                          {"type", to_string(c.type)},
-                         {"present", c.present},
-                         {"distinct", c.distinct},
+                         {"present", c.counts_known ? json(c.present) : json()},
+                         {"distinct", c.counts_known ? json(c.distinct) : json()},
                          {"distinct_estimated", c.distinct_estimated},
                          {"examples", c.examples}});
     json out = {{"source", {{"id", src->id}, {"type", src->type_name()}, {"name", src->name}}},
@@ -304,19 +327,15 @@ void profile(session& s, const std::string& ref) {
     std::string examples;
     for (const auto& e : c.examples) examples += (examples.empty() ? "" : " | ") + cell(e, 24);
     fmt::print(s.out, "  {:<28} {:<9} {:>9} {:>9}  {}\n", cell(c.name, 28), to_string(c.type),
-               c.present, (c.distinct_estimated ? "~" : "") + std::to_string(c.distinct),
+               c.counts_known ? std::to_string(c.present) : "?",
+               !c.counts_known        ? std::string("?")
+               : c.distinct_estimated ? "~" + std::to_string(c.distinct)
+                                      : std::to_string(c.distinct),
                cell(examples, 60));
   }
 }
 
 // ----------------------------------------------------------------------------- map
-
-std::string target_list(bool categorical_only = false) {
-  std::string out;
-  for (const auto& t : targets)
-    if (!categorical_only || t.categorical) out += (out.empty() ? "" : ", ") + std::string(t.name);
-  return out;
-}
 
 void map(session& s, const std::string& ref, const std::vector<std::string>& mappings) {
   auto src = find_source(s.db, ref);
@@ -331,11 +350,16 @@ void map(session& s, const std::string& ref, const std::vector<std::string>& map
     const std::string target = m.substr(eq + 1);
     Field& f = field_named(fields, *src, field);
     if (!target.empty() && find_target(target) == nullptr)
-      throw user_error("'" + target + "' is not a target of the common schema (" + target_list() +
-                       ")");
+      throw user_error("'" + target + "' is not a target of the common schema (" +
+                       target_names(false) + ")");
     changes.emplace_back(&f, target.empty() ? std::nullopt : std::optional(target));
   }
-  for (auto& [f, target] : changes) f->maps_to = target;
+  // A field that changes target loses its values' classes: they were of the old vocabulary.
+  std::vector<const Field*> retargeted;
+  for (auto& [f, target] : changes) {
+    if (f->maps_to && f->maps_to != target) retargeted.push_back(f);
+    f->maps_to = target;
+  }
   // One field per target in a source.
   std::map<std::string, std::string> taken;
   for (const auto& f : fields) {
@@ -348,7 +372,21 @@ void map(session& s, const std::string& ref, const std::vector<std::string>& map
   }
   auto tx = s.db.transaction(stitch::intent::write);
   for (auto& [f, target] : changes) s.db.save(*f);
+  std::size_t cleared = 0;
+  for (const auto* f : retargeted) {
+    for (auto& v : s.db.all<UniqueValue>()
+                       .where(col<&UniqueValue::field_id> == f->id &&
+                              col<&UniqueValue::category_id>.is_not_null())
+                       .to_vector()) {
+      v.category_id.reset();
+      v.classified_by.reset();
+      s.db.save(v);
+      ++cleared;
+    }
+  }
   tx.commit();
+  if (cleared > 0)
+    fmt::print(s.out, "{} values lost the classes of their field's former target\n", cleared);
   for (const auto& [f, target] : changes)
     fmt::print(s.out, "{}: {} -> {}\n", src->name, f->name, target.value_or("(unmapped)"));
 }
@@ -364,9 +402,17 @@ void extract(session& s, const std::string& ref, const std::vector<std::string>&
       if (categorical(f)) chosen.push_back(&f);
     if (chosen.empty())
       throw user_error(describe(*src) + " has no field mapped to a categorical target (" +
-                       target_list(true) + "); map one first");
+                       target_names(true) + "); map one first");
   } else {
-    for (const auto& name : only) chosen.push_back(&field_named(fields, *src, name));
+    for (const auto& name : only) {
+      Field& f = field_named(fields, *src, name);
+      // Values are counted in memory: only where there are few of them.
+      if (!categorical(f))
+        throw user_error("field '" + f.name + "' of " + describe(*src) +
+                         " is not mapped to a categorical target (" + target_names(true) +
+                         "): its values are not extracted");
+      chosen.push_back(&f);
+    }
   }
   std::vector<std::string> names;
   for (const auto* f : chosen) names.push_back(f->name);
@@ -375,6 +421,17 @@ void extract(session& s, const std::string& ref, const std::vector<std::string>&
     auto bar = s.bar("counting values of " + src->name);
     counts = src->unique_values_of(names, s.reading(bar));
   }
+  // Nothing read is no reason to forget what was: a file truncated while it was being copied
+  // would otherwise erase every class given so far.
+  if (std::ranges::all_of(counts, [](const auto& values) { return values.empty(); }))
+    throw user_error(src->location() + ": no values in " +
+                     (names.size() == 1 ? "field " : "fields ") +
+                     [&] {
+                       std::string out;
+                       for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
+                       return out;
+                     }() +
+                     "; the values of the last extraction are kept");
   // Written in one transaction: a value seen before keeps its id, class and comments and
   // takes the new count; a value no longer there is removed.
   auto tx = s.db.transaction(stitch::intent::write);
@@ -460,7 +517,7 @@ void classify_one(session& s, const std::optional<source_ptr>& src, const std::s
                   const std::string& value, const std::string& category) {
   const auto* t = find_target(target);
   if (t == nullptr || !t->categorical)
-    throw user_error("'" + target + "' is not a categorical target (" + target_list(true) + ")");
+    throw user_error("'" + target + "' is not a categorical target (" + target_names(true) + ")");
   if (category.empty()) throw user_error("the class is empty");
   const auto fields = mapped_fields(s.db, src, target);
   std::vector<std::int64_t> ids;
@@ -506,7 +563,7 @@ void classify_rules(session& s, const std::optional<source_ptr>& src, const std:
   struct tally {
     std::size_t values = 0;
     std::size_t by_rules = 0;
-    std::size_t by_hand = 0;
+    std::size_t kept = 0;  // classified by hand or by another rules file
     std::int64_t rows = 0;
     std::int64_t classified_rows = 0;
   };
@@ -518,9 +575,10 @@ void classify_rules(session& s, const std::optional<source_ptr>& src, const std:
     auto& t = per_field[v.field_id];
     ++t.values;
     t.rows += v.count;
-    // A class given by hand is the user's word: rules do not change it.
-    if (v.classified_by == by_hand) {
-      ++t.by_hand;
+    // A class given by hand is the user's word, and another rules file's classes are that
+    // file's: these rules re-evaluate the values they classified and the unclassified ones.
+    if (v.classified_by && !v.classified_by->starts_with(rules.origin() + ":")) {
+      ++t.kept;
       t.classified_rows += v.count;
       continue;
     }
@@ -546,21 +604,22 @@ void classify_rules(session& s, const std::optional<source_ptr>& src, const std:
   for (const auto& [id, t] : per_field) {
     all.values += t.values;
     all.by_rules += t.by_rules;
-    all.by_hand += t.by_hand;
+    all.kept += t.kept;
   }
   fmt::print(s.out,
-             "{}: {} rules; {} of {} values classified by rules, {} by hand, {} left; {} changed\n",
+             "{}: {} rules; {} of {} values classified by rules, {} kept (by hand or by another "
+             "rules file), {} left; {} changed\n",
              std::filesystem::path(file).filename().string(), rules.rules().size(), all.by_rules,
-             all.values, all.by_hand, all.values - all.by_rules - all.by_hand, changed);
+             all.values, all.kept, all.values - all.by_rules - all.kept, changed);
   for (const auto& f : fields) {
     const auto at = per_field.find(f.id);
     if (at == per_field.end()) continue;
     const auto& t = at->second;
-    fmt::print(
-        s.out, "  {:<16} {:<24} {:>5} by rules {:>5} by hand {:>5} left  {:5.1f}% of rows\n",
-        *f.maps_to, cell(f.name, 24), t.by_rules, t.by_hand, t.values - t.by_rules - t.by_hand,
-        t.rows == 0 ? 0.0
-                    : 100.0 * static_cast<double>(t.classified_rows) / static_cast<double>(t.rows));
+    fmt::print(s.out, "  {:<16} {:<24} {:>5} by rules {:>5} kept {:>5} left  {:5.1f}% of rows\n",
+               *f.maps_to, cell(f.name, 24), t.by_rules, t.kept, t.values - t.by_rules - t.kept,
+               t.rows == 0
+                   ? 0.0
+                   : 100.0 * static_cast<double>(t.classified_rows) / static_cast<double>(t.rows));
   }
 }
 
@@ -943,7 +1002,9 @@ int run(const std::vector<std::string>& args, std::ostream& out, std::ostream& e
 
   try {
     session s{open_database(db_locator), out, err, err_is_terminal, as_json, {}};
-    s.socrata.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(timeout_s * 1000));
+    // At least a millisecond: libcurl reads 0 as no limit at all.
+    s.socrata.timeout = std::chrono::milliseconds(
+        std::max<std::int64_t>(1, static_cast<std::int64_t>(timeout_s * 1000)));
     s.socrata.connect_timeout = std::min(s.socrata.timeout, std::chrono::milliseconds(10'000));
     s.socrata.attempts = attempts;
     s.socrata.first_wait = std::chrono::milliseconds(retry_wait_ms);

@@ -180,19 +180,24 @@ csv_stats read_csv(const std::filesystem::path& file, const csv_options& options
   std::string chunk(options.chunk_size == 0 ? 1 : options.chunk_size, '\0');
   std::string line;
   std::size_t line_number = 0;
+  // A line longer than this is parsed in pieces, so that memory stays bounded.
+  const std::size_t long_line = std::max<std::size_t>(chunk.size(), 1 << 20);
   bool first = true;
-  auto feed = [&](std::string_view text) {
-    ++line_number;
+  // `ends_line` is false for a piece of a line too long to buffer whole (a file without
+  // line feeds): libcsv takes input in any pieces; only line counting needs whole lines.
+  auto feed = [&](std::string_view text, bool ends_line = true) {
+    const std::size_t current = line_number + 1;
+    if (ends_line) line_number = current;
     if (!r.in_row && !blank(text)) {
       r.in_row = true;
-      r.row_line = line_number;
+      r.row_line = current;
     }
     const auto parsed = csv_parse(parser.get(), text.data(), text.size(), reader::field_callback,
                                   reader::row_callback, &r);
     if (r.failure) std::rethrow_exception(r.failure);
     if (parsed != text.size()) {
       throw csv_error(
-          file, line_number,
+          file, current,
           ::csv_error(parser.get()) == CSV_EPARSE
               ? "malformed CSV: a quote inside an unquoted field, or text after a "
                 "closing quote"
@@ -214,6 +219,10 @@ csv_stats read_csv(const std::filesystem::path& file, const csv_options& options
       const auto newline = got.find('\n');
       if (newline == std::string_view::npos) {
         line.append(got);
+        if (line.size() > long_line) {
+          feed(line, false);
+          line.clear();
+        }
         break;
       }
       line.append(got.substr(0, newline + 1));

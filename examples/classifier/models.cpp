@@ -1,5 +1,7 @@
 #include "models.hpp"
 
+#include <algorithm>
+#include <cstdlib>
 #include <stdexcept>
 
 namespace classifier {
@@ -13,9 +15,11 @@ column_profile column_of(const socrata::column& c, std::int64_t rows) {
   if (c.non_null) {
     out.present = static_cast<std::size_t>(*c.non_null);
   } else if (c.nulls) {
-    out.present = static_cast<std::size_t>(rows - *c.nulls);
+    // Statistics may be older than the row count: never below zero.
+    out.present = static_cast<std::size_t>(std::max<std::int64_t>(0, rows - *c.nulls));
   }
   out.distinct = static_cast<std::size_t>(c.cardinality.value_or(0));
+  out.counts_known = (c.non_null || c.nulls) && c.cardinality;
   for (const auto& top : c.top) {
     if (out.examples.size() == profiler::default_examples) break;
     out.examples.push_back(top.value);
@@ -69,6 +73,11 @@ socrata::client Socrata::client(const read_context& context) const {
   auto options = context.socrata;
   options.base_url = socrata::base_url(domain);
   options.app_token = app_token;
+  // A token kept out of the database: the environment's, for every source without its own.
+  if (!options.app_token) {
+    if (const char* token = std::getenv("SOCRATA_APP_TOKEN"); token != nullptr && *token != '\0')
+      options.app_token = token;
+  }
   return socrata::client(std::move(options));
 }
 

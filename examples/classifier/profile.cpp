@@ -288,9 +288,7 @@ std::vector<std::vector<value_count>> count_values(const std::filesystem::path& 
   for (std::size_t i = 0; i < counts.size(); ++i) {
     out[i].reserve(counts[i].size());
     for (auto& [value, count] : counts[i]) out[i].push_back({value, count});
-    std::sort(out[i].begin(), out[i].end(), [](const value_count& a, const value_count& b) {
-      return a.count != b.count ? a.count > b.count : a.value < b.value;
-    });
+    std::sort(out[i].begin(), out[i].end(), more_frequent);
   }
   return out;
 }

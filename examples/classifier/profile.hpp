@@ -32,8 +32,11 @@ struct column_profile {
   std::string name;
   std::size_t present = 0;   ///< values that are not missing
   std::size_t distinct = 0;  ///< distinct present values (see distinct_estimated)
+  /// False when the source could not tell present and distinct counts (a Socrata column
+  /// without statistics): they read 0 then.
+  bool counts_known = true;
   /// True when the column had more distinct values than the profiler counts exactly;
-  /// `distinct` is then a HyperLogLog estimate (within about 1%), so that memory stays
+  /// `distinct` is then a HyperLogLog estimate (typically within 2%), so that memory stays
   /// bounded on a file of any size.
   bool distinct_estimated = false;
   std::vector<std::string> examples;    ///< the first distinct present values, in order
@@ -76,6 +79,11 @@ struct value_count {
   std::size_t count = 0;
   bool operator==(const value_count&) const = default;
 };
+
+/// The order values are listed in: most frequent first, ties in value order.
+inline bool more_frequent(const value_count& a, const value_count& b) noexcept {
+  return a.count != b.count ? a.count > b.count : a.value < b.value;
+}
 
 /// The distinct present values of the named columns of a CSV file with their counts, in one
 /// pass: for each column in the order given, most frequent first, ties in value order.

@@ -55,16 +55,6 @@ std::vector<std::string> tokens_of(std::string_view line, const std::string& whe
   return out;
 }
 
-std::string target_names() {
-  std::string out;
-  for (const auto& t : targets) {
-    if (!t.categorical) continue;
-    if (!out.empty()) out += ", ";
-    out += t.name;
-  }
-  return out;
-}
-
 }  // namespace
 
 bool rule::matches(std::string_view value) const {
@@ -114,8 +104,8 @@ rule_set rule_set::parse(std::string_view text, const std::string& origin) {
     const auto* t = find_target(r.target);
     if (t == nullptr || !t->categorical)
       throw rules_error(where + ": '" + r.target +
-                        "' is not a categorical target of the common schema (" + target_names() +
-                        ")");
+                        "' is not a categorical target of the common schema (" +
+                        target_names(true) + ")");
     const auto kind =
         std::ranges::find(kinds, tokens[1], &std::pair<std::string_view, match_kind>::first);
     if (kind == kinds.end())
@@ -145,8 +135,8 @@ const rule* rule_set::match(std::string_view target, std::string_view value) con
   return nullptr;
 }
 
-std::string rule_set::where(const rule& r) const {
-  return std::filesystem::path(origin_).filename().string() + ":" + std::to_string(r.line);
-}
+std::string rule_set::origin() const { return std::filesystem::path(origin_).filename().string(); }
+
+std::string rule_set::where(const rule& r) const { return origin() + ":" + std::to_string(r.line); }
 
 }  // namespace classifier

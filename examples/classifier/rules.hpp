@@ -53,6 +53,8 @@ class rule_set {
   [[nodiscard]] const std::vector<rule>& rules() const noexcept { return rules_; }
   /// "rules.txt:4" for a rule of this set.
   [[nodiscard]] std::string where(const rule& r) const;
+  /// "rules.txt": the file's name, which where() begins with.
+  [[nodiscard]] std::string origin() const;
 
  private:
   std::string origin_;

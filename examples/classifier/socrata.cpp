@@ -114,8 +114,8 @@ error http_error(const std::string& url, long status, const std::string& body, i
     text += "; the dataset or the portal was not found (check the dataset id and the domain)";
   else if (status == 429)
     text += has_token ? "; the portal is throttling even this app token, try again later"
-                      : "; use an app token (client_options::app_token, sent as X-App-Token) "
-                        "to avoid throttling";
+                      : "; use an app token (sent as X-App-Token: add the source with "
+                        "--app-token, or set SOCRATA_APP_TOKEN) to avoid throttling";
   const bool mistake = status >= 400 && status < 500 && status != 429;
   return {mistake ? failure::request : failure::server, url, static_cast<int>(status), text};
 }
@@ -280,7 +280,9 @@ client::reply client::get(const std::string& path, const query_params& query) {
   curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
   // Timeouts without SIGALRM: the client may run on any thread.
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+  // A redirect would carry the app token's header to wherever it points: with a token, a
+  // redirect is answered as it is (an error naming the status) instead of followed.
+  curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, options_.app_token ? 0L : 1L);
   curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
   curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
@@ -457,9 +459,7 @@ std::vector<value_count> client::unique_values(const std::string& id, const std:
     }
     if (progress) progress(static_cast<std::int64_t>(values.size()));
   }
-  std::sort(values.begin(), values.end(), [](const value_count& a, const value_count& b) {
-    return a.count != b.count ? a.count > b.count : a.value < b.value;
-  });
+  std::sort(values.begin(), values.end(), more_frequent);
   return values;
 }
 

@@ -2,6 +2,7 @@
 // The common schema that every source's fields are mapped to.
 
 #include <array>
+#include <string>
 #include <string_view>
 
 namespace classifier {
@@ -39,6 +40,14 @@ inline constexpr std::array targets{
   for (const auto& t : targets)
     if (t.name == name) return &t;
   return nullptr;
+}
+
+/// "call_type, priority, ...": the targets' names, for messages.
+inline std::string target_names(bool categorical_only) {
+  std::string out;
+  for (const auto& t : targets)
+    if (!categorical_only || t.categorical) out += (out.empty() ? "" : ", ") + std::string(t.name);
+  return out;
 }
 
 }  // namespace classifier

@@ -313,7 +313,9 @@ TEST_CASE("bad CSV input: a clear message with the file and line, exit status 1,
       {"ragged.csv", "a,b\n1,2\n3\n", "ragged.csv:3: the row has 1 fields, the header 2"},
       {"empty.csv", "", "empty.csv: the file is empty"},
       {"header.csv", "a,b\n", "header.csv:1: the file has a header and no data rows"},
-      {"latin1.csv", "a,b\n1,caf\xe9\n", "latin1.csv:2:"},
+      {"latin1.csv", "a,b\n1,caf\xe9\n", "latin1.csv:2: field 2 (b) holds bytes that are not UTF-8"},
+      {"stray.csv", "a,b\n1,x\"y\"\n",
+       "stray.csv:2: malformed CSV: a quote inside an unquoted field"},
   };
   for (const auto& f : files) {
     INFO(f.name);
@@ -358,6 +360,37 @@ TEST_CASE("a failed extraction leaves the source's previous values intact",
   CHECK(r.status == 1);
   CHECK_THAT(r.err, Contains("calls.csv:5002: an unterminated quoted field"));
   CHECK(stored_values(*db, 1, "kind") == before);
+
+  // A file cut to its header (a download in progress) reads no values: also kept.
+  dir.write("calls.csv", "kind\n");
+  const auto empty = cli(db, {"extract", "calls"});
+  CHECK(empty.status == 1);
+  CHECK_THAT(empty.err,
+             Contains("no values in field kind; the values of the last extraction are kept"));
+  CHECK(stored_values(*db, 1, "kind") == before);
+}
+
+TEST_CASE("a CSV file with another delimiter, and a map that changes a field's target",
+          "[classifier][cli]") {
+  stitch::test::test_database db(stitch::test::shareable);
+  scratch_dir dir;
+  const auto file =
+      dir.write("semi.csv", "kind;priority\n\"Fire; outside\";1\nmedical;2\nmedical;2\n");
+  ok(db, {"add-csv", file.string(), "--delimiter", ";"});
+  CHECK(ok_json(db, {"profile", "semi", "--json"})["columns"].size() == 2);
+  ok(db, {"map", "semi", "kind=call_type"});
+  ok(db, {"extract", "semi"});
+  const std::vector<std::pair<std::string, std::int64_t>> kinds{{"medical", 2},
+                                                                {"Fire; outside", 1}};
+  CHECK(stored_values(*db, 1, "kind") == kinds);
+  ok(db, {"classify", "call_type", "medical", "medical"});
+  CHECK_THAT(ok(db, {"map", "semi", "kind=disposition"}),
+             Contains("1 values lost the classes of their field's former target"));
+  CHECK(db->all<UniqueValue>().where(col<&UniqueValue::category_id>.is_not_null()).count() == 0);
+  auto r = cli(db, {"extract", "semi", "--field", "priority"});
+  CHECK(r.status == 1);
+  CHECK_THAT(r.err, Contains("field 'priority' of source 1 'semi' (CsvFile) is not mapped to a "
+                             "categorical target"));
 }
 
 TEST_CASE("bad mappings and rules are refused with what would have been right",
@@ -413,12 +446,12 @@ TEST_CASE("bad Socrata input: the URL and HTTP status, exit 1 for the user's, 2 
   r = cli(db, {"add-socrata", base, "zzzz-zzzz"});
   CHECK(r.status == 1);
   CHECK_THAT(r.err, Contains(base + "/api/views/zzzz-zzzz.json"));
-  CHECK_THAT(r.err, Contains("404"));
+  CHECK_THAT(r.err, Contains("HTTP 404 Not Found"));
 
   portal.require_token("mont-0911", "secret");
   r = cli(db, {"add-socrata", base, "mont-0911"});
   CHECK(r.status == 1);
-  CHECK_THAT(r.err, Contains("403"));
+  CHECK_THAT(r.err, Contains("HTTP 403 Forbidden"));
   ok(db, {"add-socrata", base, "mont-0911", "--app-token", "secret"});
   ok(db, {"profile", "1"});
   ok(db, {"map", "1", "title=call_type"});
@@ -430,7 +463,7 @@ TEST_CASE("bad Socrata input: the URL and HTTP status, exit 1 for the user's, 2 
   portal.script("mont-0911", 429, "", -1);
   r = cli(db, {"extract", "1"});
   CHECK(r.status == 2);
-  CHECK_THAT(r.err, Contains("429"));
+  CHECK_THAT(r.err, Contains("HTTP 429 Too Many Requests"));
   CHECK(stored_values(*db, 1, "title") == before);
 }
 
@@ -451,7 +484,7 @@ TEST_CASE("a Socrata server error, invalid JSON and an unreachable host exit wit
   portal.script("mont-0911", 500, R"({"code":"internal","error":true,"message":"boom"})", -1);
   r = cli(db, {"add-socrata", portal.base_url(), "mont-0911"});
   CHECK(r.status == 2);
-  CHECK_THAT(r.err, Contains("500"));
+  CHECK_THAT(r.err, Contains("HTTP 500 Internal Server Error"));
 
   classifier::replay::server broken(data_dir / "socrata");
   broken.serve_csv("mont-0911", "Montgomery County 911", montgomery_csv);
@@ -460,4 +493,32 @@ TEST_CASE("a Socrata server error, invalid JSON and an unreachable host exit wit
   CHECK(r.status == 2);
   CHECK_THAT(r.err, Contains(broken.base_url() + "/api/views/mont-0911.json"));
   CHECK(db->all<classifier::DataSource>().count() == 0);
+}
+
+TEST_CASE("rules files re-evaluate their own classes and leave another file's and the user's",
+          "[classifier][cli]") {
+  stitch::test::test_database db(stitch::test::shareable);
+  scratch_dir dir;
+  const auto file = dir.write("calls.csv", "kind\nfire\nfire\nmedical\nalarm\n");
+  ok(db, {"add-csv", file.string()});
+  ok(db, {"profile", "calls"});
+  ok(db, {"map", "calls", "kind=call_type"});
+  ok(db, {"extract", "calls"});
+  const auto a = dir.write("a.rules", "call_type exact fire fire\ncall_type exact medical ems\n");
+  const auto b = dir.write("b.rules", "call_type exact alarm alarm\ncall_type exact fire arson\n");
+  ok(db, {"classify", "--rules", a.string()});
+  ok(db, {"classify", "call_type", "medical", "medical"});  // by hand, over a.rules' class
+  CHECK_THAT(ok(db, {"classify", "--rules", b.string()}),
+             Contains("1 of 3 values classified by rules, 2 kept"));
+  const auto by = [&](const std::string& value) {
+    return *db->all<UniqueValue>().where(col<&UniqueValue::value> == value).first()->classified_by;
+  };
+  CHECK(by("fire") == "a.rules:1");
+  CHECK(by("medical") == "by hand");
+  CHECK(by("alarm") == "b.rules:1");
+  // Editing a.rules and running it again takes back what it no longer says.
+  dir.write("a.rules", "call_type exact medical ems\n");
+  ok(db, {"classify", "--rules", a.string()});
+  CHECK_FALSE(
+      db->all<UniqueValue>().where(col<&UniqueValue::value> == "fire").first()->category_id);
 }
