@@ -61,6 +61,10 @@ class statement : public parameters {
   /// Ends the current run and unbinds every parameter (so no borrowed text or bytes is read
   /// after it), making the statement ready to bind and run again. Never throws.
   virtual void reset() noexcept = 0;
+  /// A hint before the first step(): the caller reads the rows one at a time and keeps none,
+  /// so the adapter may fetch them `batch` at a time instead of all at once (PostgreSQL then
+  /// reads through a cursor). Cleared by reset().
+  virtual void stream_rows(int batch) { (void)batch; }
   /// Rows changed by the last INSERT, UPDATE or DELETE.
   [[nodiscard]] virtual std::int64_t affected_rows() = 0;
 

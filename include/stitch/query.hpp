@@ -264,7 +264,11 @@ class query {
   /// Runs the query; rows are read as the iterator advances.
   iterator begin() & {
     cursor_.reset();  // gives a previous run's statement back before this run asks for it
-    cursor_ = std::make_unique<cursor>(run(shape::rows), this);
+    auto st = run(shape::rows);
+    // Rows are read one at a time and, without includes, not kept: the adapter may fetch
+    // them in batches (memory stays flat over any number of rows).
+    if (paths_.empty()) st->stream_rows(stream_batch);
+    cursor_ = std::make_unique<cursor>(std::move(st), this);
     cursor_->advance();
     return iterator(cursor_.get());
   }
@@ -388,6 +392,8 @@ class query {
     }
     cursor_holder& operator=(cursor_holder&&) noexcept = default;
   };
+
+  static constexpr int stream_batch = 1000;
 
   detail::session* session_ = nullptr;
   detail::query_state state_;

@@ -393,7 +393,10 @@ class statement final : public text_binding<backend::statement> {
   inline ~statement() override;
 
   inline bool step() override;
+  void stream_rows(int batch) override { batch_ = batch; }
   void reset() noexcept override {
+    finish_cursor();
+    batch_ = 0;
     ran_ = false;
     result_ = pqxx::result();
     row_ = 0;
@@ -508,6 +511,8 @@ class statement final : public text_binding<backend::statement> {
     return result_[static_cast<pqxx::result::size_type>(row_)][c];
   }
 
+  inline void finish_cursor() noexcept;
+
   connection* owner_;
   std::string name_;
   std::string sql_;
@@ -517,6 +522,8 @@ class statement final : public text_binding<backend::statement> {
   std::size_t rows_ = 0;
   std::size_t affected_ = 0;
   bool ran_ = false;
+  int batch_ = 0;       // rows per fetch when streaming (stream_rows), 0 for all at once
+  std::string cursor_;  // the open cursor's name while streaming
 };
 
 // A COPY ... FROM STDIN: each row one line of PostgreSQL's COPY text format.
@@ -645,6 +652,42 @@ class connection final : public backend::connection {
     return r;
   }
 
+  // Opens a cursor over a statement's rows and fetches the first batch. WITH HOLD: it
+  // outlives the transaction it is opened in (or the single statement outside one), and the
+  // rows wait on the server, not in this process.
+  pqxx::result open_cursor(const statement& st, const std::string& cursor, int batch) {
+    pqxx::result r;
+    guarded(st.sql(), effect::none, [&] {
+      work_->exec_params("DECLARE " + cursor + " NO SCROLL CURSOR WITH HOLD FOR " + st.sql(),
+                         pqxx::prepare::make_dynamic_params(st.pointers()));
+      r = work_->exec("FETCH FORWARD " + std::to_string(batch) + " FROM " + cursor);
+    });
+    return r;
+  }
+  pqxx::result fetch(const statement& st, const std::string& cursor, int batch) {
+    pqxx::result r;
+    guarded(st.sql(), effect::none, [&] {
+      r = work_->exec("FETCH FORWARD " + std::to_string(batch) + " FROM " + cursor);
+    });
+    return r;
+  }
+  std::string next_cursor_name() { return "stitch_cursor_" + std::to_string(++cursors_); }
+  // Closes a cursor that still exists (a rollback may have taken it): now, or once the
+  // transaction can run statements again.
+  void close_cursor(const std::string& cursor) noexcept {
+    if (broken_) return;
+    if (state_ == tx::failed) {
+      pending_closes_.push_back(cursor);
+      return;
+    }
+    try {
+      if (!work_->exec("SELECT 1 FROM pg_cursors WHERE name = " + work_->quote(cursor)).empty())
+        work_->exec("CLOSE " + cursor);
+    } catch (...) {
+      after_failure(effect::none);
+    }
+  }
+
   // Drops a prepared statement on the server: now, or once the transaction can run it.
   void deallocate(const std::string& name) noexcept {
     if (broken_) return;
@@ -706,6 +749,11 @@ class connection final : public backend::connection {
       pending_.pop_back();
       deallocate(name);
     }
+    while (!pending_closes_.empty() && state_ != tx::failed && !broken_) {
+      const auto name = std::move(pending_closes_.back());
+      pending_closes_.pop_back();
+      close_cursor(name);
+    }
   }
 
   std::unique_ptr<pqxx::connection> conn_;
@@ -717,9 +765,20 @@ class connection final : public backend::connection {
   bool broken_ = false;
   std::uint64_t statements_ = 0;
   std::vector<std::string> pending_;
+  std::vector<std::string> pending_closes_;
+  std::uint64_t cursors_ = 0;
 };
 
-statement::~statement() { owner_->deallocate(name_); }
+statement::~statement() {
+  finish_cursor();
+  owner_->deallocate(name_);
+}
+
+void statement::finish_cursor() noexcept {
+  if (cursor_.empty()) return;
+  owner_->close_cursor(cursor_);
+  cursor_.clear();
+}
 
 void copy_writer::write_row() {
   line_.clear();
@@ -764,16 +823,30 @@ void copy_writer::finish() {
 bool statement::step() {
   if (!ran_) {
     ran_ = true;
-    result_ = owner_->run(*this);
+    if (batch_ > 0 && starts_with_word(sql_, "SELECT")) {
+      cursor_ = owner_->next_cursor_name();
+      result_ = owner_->open_cursor(*this, cursor_, batch_);
+    } else {
+      result_ = owner_->run(*this);
+    }
     affected_ = result_.affected_rows();
     rows_ = result_.size();
     row_ = 0;
+    if (rows_ == 0) finish_cursor();
     return rows_ > 0;
   }
   if (row_ + 1 < rows_) {
     ++row_;
     return true;
   }
+  // The next batch, when the last one was full.
+  if (!cursor_.empty() && rows_ == static_cast<std::size_t>(batch_)) {
+    result_ = owner_->fetch(*this, cursor_, batch_);
+    rows_ = result_.size();
+    row_ = 0;
+    if (rows_ > 0) return true;
+  }
+  finish_cursor();
   row_ = rows_;
   return false;
 }

@@ -287,3 +287,58 @@ TEST_CASE("a server stopped during a transaction gives connection_error and no p
   auto again = db.another_connection();
   CHECK(again.all<Tag>().pluck(col<&Tag::name>) == std::vector<std::string>{"kept"});
 }
+
+TEST_CASE("a range-for over a query reads through a cursor in batches and closes it at the end",
+          "[postgres][query]") {
+  stitch::test::test_database db;
+  db->create_schema<Tag>();
+  std::vector<Tag> tags(2500);
+  for (std::size_t i = 0; i < tags.size(); ++i) tags[i].name = "tag " + std::to_string(i);
+  db->save_all(tags);
+  const auto open_cursors = [&] {
+    return db->query_value<std::int64_t>(
+        "SELECT count(*) FROM pg_cursors WHERE name LIKE 'stitch_cursor_%'");
+  };
+
+  // Three batches of 1000; the loop's own writes run between them.
+  auto q = db->all<Tag>().order_by(col<&Tag::id>);
+  std::int64_t n = 0;
+  std::int64_t open_inside = -1;
+  for (auto& tag : q) {
+    if (n == 0) open_inside = open_cursors();
+    CHECK(tag.name == "tag " + std::to_string(n));
+    if (n % 1000 == 999) {
+      tag.name += " seen";
+      db->save(tag);
+    }
+    ++n;
+  }
+  CHECK(n == 2500);
+  CHECK(open_inside == 1);
+  CHECK(open_cursors() == 0);
+  CHECK(db->all<Tag>().where(col<&Tag::name>.like("% seen")).count() == 2);
+
+  // Leaving early closes it too, once the query runs again or goes.
+  {
+    auto early = db->all<Tag>();
+    for (auto& tag : early) {
+      (void)tag;
+      break;
+    }
+  }
+  CHECK(open_cursors() == 0);
+
+  // Inside a transaction that rolls back: the cursor goes with it, and nothing is left.
+  {
+    auto tx = db->transaction();
+    auto inside = db->all<Tag>();
+    std::int64_t m = 0;
+    for (auto& tag : inside) {
+      (void)tag;
+      if (++m == 1500) break;
+    }
+    tx.rollback();
+  }
+  CHECK(open_cursors() == 0);
+  CHECK(db->all<Tag>().count() == 2500);
+}
