@@ -1049,12 +1049,7 @@ class database {
     const auto& d = sql_dialect();
     if (inserting) {
       const bool with_id = id != 0;
-      auto st = with_id ? live().acquire(
-                              detail::statement_slot<detail::insert_key<C, true>>(),
-                              [&] { return detail::insert_sql(d, t, cls, true); }, t)
-                        : live().acquire(
-                              detail::statement_slot<detail::insert_key<C, false>>(),
-                              [&] { return detail::insert_sql(d, t, cls, false); }, t);
+      auto st = insert_statement<C>(with_id);
       int index = 1;
       if (with_id) st->bind_int64(index++, id);
       if (t.has_type) st->bind_text(index++, t.classes[cls].type_name);
@@ -1076,6 +1071,22 @@ class database {
     if (st->affected_rows() == 0) throw record_not_found(detail::class_name<C>, t.name, o.id);
     return o.id;
   }
+  // The INSERT of an object of class C (into the root's table, in joined tables), with its
+  // id or without.
+  template <class C>
+  detail::lease insert_statement(bool with_id) {
+    const auto& t = detail::table_of<C>();
+    constexpr int cls = static_cast<int>(detail::mapping<C>::index);
+    const auto& d = sql_dialect();
+    if (with_id)
+      return live().acquire(
+          detail::statement_slot<detail::insert_key<C, true>>(),
+          [&] { return detail::insert_sql(d, t, cls, true); }, t);
+    return live().acquire(
+        detail::statement_slot<detail::insert_key<C, false>>(),
+        [&] { return detail::insert_sql(d, t, cls, false); }, t);
+  }
+
   // The tables of a joined hierarchy's subclasses, each after its parent's.
   void create_class_tables(const detail::table_def& t,
                            const std::vector<detail::foreign_key_def>& keys) {
@@ -1099,12 +1110,7 @@ class database {
       const int part = lineage[level++];
       if (inserting && part == 0) {
         const bool with_id = id != 0;
-        auto st = with_id ? live().acquire(
-                                detail::statement_slot<detail::insert_key<C, true>>(),
-                                [&] { return detail::insert_sql(d, t, cls, true); }, t)
-                          : live().acquire(
-                                detail::statement_slot<detail::insert_key<C, false>>(),
-                                [&] { return detail::insert_sql(d, t, cls, false); }, t);
+        auto st = insert_statement<C>(with_id);
         int index = 1;
         if (with_id) st->bind_int64(index++, id);
         st->bind_text(index++, t.classes[cls].type_name);
