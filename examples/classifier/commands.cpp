@@ -137,12 +137,6 @@ bool categorical(const Field& f) {
   return t != nullptr && t->categorical;
 }
 
-std::string joined_examples(const std::vector<std::string>& examples) {
-  std::string out;
-  for (const auto& e : examples) out += (out.empty() ? "" : "\n") + e;
-  return out;
-}
-
 // A value shortened for a table cell.
 std::string cell(std::string_view text, std::size_t width) {
   std::string out;
@@ -287,7 +281,7 @@ void profile(session& s, const std::string& ref) {
       f.present = static_cast<std::int64_t>(c.present);
       f.distinct_count = static_cast<std::int64_t>(c.distinct);
       f.distinct_estimated = c.distinct_estimated;
-      f.examples = joined_examples(c.examples);
+      f.examples = fmt::format("{}", fmt::join(c.examples, "\n"));
       s.db.save(f);
     }
     for (auto& f : fields) {
@@ -424,14 +418,9 @@ void extract(session& s, const std::string& ref, const std::vector<std::string>&
   // Nothing read is no reason to forget what was: a file truncated while it was being copied
   // would otherwise erase every class given so far.
   if (std::ranges::all_of(counts, [](const auto& values) { return values.empty(); }))
-    throw user_error(src->location() + ": no values in " +
-                     (names.size() == 1 ? "field " : "fields ") +
-                     [&] {
-                       std::string out;
-                       for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-                       return out;
-                     }() +
-                     "; the values of the last extraction are kept");
+    throw user_error(
+        src->location() + ": no values in " + (names.size() == 1 ? "field " : "fields ") +
+        fmt::format("{}", fmt::join(names, ", ")) + "; the values of the last extraction are kept");
   // Written in one transaction: a value seen before keeps its id, class and comments and
   // takes the new count; a value no longer there is removed.
   auto tx = s.db.transaction(stitch::intent::write);
@@ -816,9 +805,7 @@ void list_targets(session& s) {
                t.categorical ? "" : " (not classified)");
     const auto& names = classes[std::string(t.name)];
     if (!names.empty()) {
-      std::string line;
-      for (const auto& n : names) line += (line.empty() ? "" : ", ") + n;
-      fmt::print(s.out, "{:<16}   classes: {}\n", "", line);
+      fmt::print(s.out, "{:<16}   classes: {}\n", "", fmt::join(names, ", "));
     }
   }
 }
