@@ -106,8 +106,8 @@ int main() {
   fmt::print("with includes: {} fields, {} statements for 500 sources\n", fields,
              db.statements_executed() - before);
 
-  // A path loads each level with one statement; a through association loads what it goes
-  // through.
+  // A path loads each level with one statement; a has_many through a has_many joins the
+  // intermediate table into one.
   before = db.statements_executed();
   auto nested = db.all<DataSource>()
                     .where(first_500)

@@ -2,6 +2,9 @@
 /// @file dialect.hpp
 /// What differs in SQL text between databases: placeholders, type names, the id column.
 
+#include <charconv>
+#include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -94,6 +97,16 @@ class dialect {
   /// has none. `table` is unquoted.
   [[nodiscard]] virtual std::string reserve_ids_sql(std::string_view /*table*/) const { return {}; }
 
+  /// A list of ids bound as one text parameter: `<column>` + id_list_open() + placeholder +
+  /// id_list_close() tests the column against every id of the list, whatever its length,
+  /// so that one prepared statement serves every list. PostgreSQL: `= ANY($1::bigint[])`.
+  [[nodiscard]] virtual std::string_view id_list_open() const noexcept { return " = ANY("; }
+  [[nodiscard]] virtual std::string_view id_list_close() const noexcept { return "::bigint[])"; }
+  /// Appends the text of a list of ids for id_list_open(): "{1,2,3}" (an array literal).
+  virtual void id_list(std::string& out, std::span<const std::int64_t> ids) const {
+    append_ids(out, ids, '{', '}');
+  }
+
   /// Appends `identifier` in double quotes, doubling embedded quotes (SQL standard).
   void quote(std::string& out, std::string_view identifier) const {
     out += '"';
@@ -102,6 +115,20 @@ class dialect {
       out += c;
     }
     out += '"';
+  }
+
+ protected:
+  static void append_ids(std::string& out, std::span<const std::int64_t> ids, char open,
+                         char close) {
+    out.reserve(out.size() + 2 + ids.size() * 8);
+    out += open;
+    char digits[24];
+    for (std::size_t i = 0; i < ids.size(); ++i) {
+      if (i != 0) out += ',';
+      const auto end = std::to_chars(digits, digits + sizeof digits, ids[i]).ptr;
+      out.append(digits, end);
+    }
+    out += close;
   }
 };
 
@@ -137,6 +164,15 @@ class sqlite_dialect final : public dialect {
     return "PRAGMA defer_foreign_keys = ON";
   }
   [[nodiscard]] bool forward_foreign_keys() const noexcept override { return true; }
+  // SQLite has no arrays: the list is a JSON array, read by the built-in json_each.
+  [[nodiscard]] std::string_view id_list_open() const noexcept override {
+    return " IN (SELECT value FROM json_each(";
+  }
+  [[nodiscard]] std::string_view id_list_close() const noexcept override { return "))"; }
+  void id_list(std::string& out, std::span<const std::int64_t> ids) const override {
+    append_ids(out, ids, '[', ']');
+  }
+
   [[nodiscard]] std::string_view isolation_sql(isolation /*level*/) const noexcept override {
     return {};
   }

@@ -220,9 +220,13 @@ class query {
       auto st = run(shape::rows);
       const auto& plan = detail::plan_of<T>();
       const auto l = link();
-      value_type v{};
-      while (st.step())
-        if (detail::load_row<T>(plan, *st, v, l)) out.push_back(std::move(v));
+      if constexpr (detail::is_polymorphic_query<T>) {
+        value_type v{};
+        while (st.step())
+          if (detail::load_row<T>(plan, *st, v, l)) out.push_back(std::move(v));
+      } else {
+        read_in_blocks(st, plan, l, out);
+      }
     }
     if (!paths_.empty()) {
       std::vector<T*> objects;
@@ -277,6 +281,34 @@ class query {
   std::default_sentinel_t end() const noexcept { return {}; }
 
  private:
+  // Reads the rows in place into blocks of about 64 KiB, then moves them once into `out`,
+  // sized exactly: a vector of objects grown by doubling would move each object again at
+  // every growth and touch fresh memory each time. A first block's worth stays in `out`.
+  void read_in_blocks(detail::lease& st, const detail::load_plan& plan, const detail::link& l,
+                      std::vector<value_type>& out) const {
+    constexpr std::size_t block = std::max<std::size_t>(16, (64 * 1024) / sizeof(value_type));
+    std::vector<std::vector<value_type>> blocks;
+    std::vector<value_type>* into = &out;
+    std::size_t total = 0;
+    while (st.step()) {
+      if (into->size() == block) {
+        into = &blocks.emplace_back();
+        into->reserve(block);
+      }
+      if (detail::load_row<T>(plan, *st, into->emplace_back(), l)) {
+        ++total;
+      } else {
+        into->pop_back();
+      }
+    }
+    if (blocks.empty()) return;
+    std::vector<value_type> all;
+    all.reserve(total);
+    std::move(out.begin(), out.end(), std::back_inserter(all));
+    for (auto& b : blocks) std::move(b.begin(), b.end(), std::back_inserter(all));
+    out = std::move(all);
+  }
+
   struct cursor {
     cursor(detail::lease l, const query* q) : statement(std::move(l)), owner(q), link(q->link()) {}
     void advance() {

@@ -1,10 +1,9 @@
 #pragma once
 // Loading associations in batches: one statement per association level for any number of
-// owners (IN lists of keys, chunked under the backend's parameter limit), one per target
-// class for polymorphic targets. Lazy loading is the same code with one owner.
+// owners (their keys bound as one list), one per target class for polymorphic targets, and
+// one for a has_many through a has_many. Lazy loading is the same code with one owner.
 
 #include <algorithm>
-#include <bit>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -23,38 +22,24 @@
 
 namespace stitch::detail {
 
-// ---- Keys in IN lists ---------------------------------------------------------------------
+// ---- Keys in lists -------------------------------------------------------------------------
 
-/// The most keys one IN list takes on this connection: a power of two, so that lists padded
-/// to the next power of two reuse a handful of prepared statements.
-inline std::size_t max_keys(session& s) {
-  const int limit = s.connection().max_parameters() - 64;
-  std::size_t n = 1;
-  while (n * 2 <= static_cast<std::size_t>(std::max(limit, 1)) && n < 16384) n *= 2;
-  return n;
+/// Tests what precedes against every key of a list bound as one text parameter (see
+/// dialect::id_list_open): the statement is the same for any number of keys.
+inline void append_key_list(predicate_data& p, const dialect& d,
+                            std::span<const std::int64_t> keys) {
+  p.text(d.id_list_open());
+  std::string list;
+  d.id_list(list, keys);
+  p.value(std::move(list));
+  p.text(d.id_list_close());
 }
-
-/// `column IN (?, ...)` over keys, padded with the last key up to a power of two.
-inline predicate_data in_keys(std::string_view column, std::span<const std::int64_t> keys) {
-  predicate_data d;
-  std::size_t padded = 1;
-  while (padded < keys.size()) padded *= 2;
-  d.column(column);
-  d.text(" IN (");
-  for (std::size_t i = 0; i < padded; ++i) {
-    if (i != 0) d.text(", ");
-    d.value(keys[std::min(i, keys.size() - 1)]);
-  }
-  d.text(")");
-  return d;
-}
-
-/// Calls f(chunk) for consecutive chunks of sorted, distinct keys.
-template <class F>
-void for_each_chunk(session& s, const std::vector<std::int64_t>& keys, F&& f) {
-  const std::size_t chunk = max_keys(s);
-  for (std::size_t at = 0; at < keys.size(); at += chunk)
-    f(std::span<const std::int64_t>(keys.data() + at, std::min(chunk, keys.size() - at)));
+inline predicate_data in_key_list(const dialect& d, std::string_view column,
+                                  std::span<const std::int64_t> keys) {
+  predicate_data p;
+  p.column(column);
+  append_key_list(p, d, keys);
+  return p;
 }
 
 inline void sort_unique(std::vector<std::int64_t>& keys) {
@@ -75,6 +60,12 @@ inline std::vector<std::size_t> order_of(std::vector<std::pair<std::int64_t, std
 /// Sorts objects (pointers or shared pointers) by id and drops repeats of the same object.
 template <class P>
 void sort_by_id(std::vector<P>& objects) {
+  const auto ascending = [&] {
+    for (std::size_t i = 1; i < objects.size(); ++i)
+      if (!(objects[i - 1]->id < objects[i]->id)) return false;
+    return true;
+  };
+  if (ascending()) return;  // sorted, and no id twice: nothing to do
   std::vector<std::pair<std::int64_t, std::size_t>> keys;
   keys.reserve(objects.size());
   for (std::size_t i = 0; i < objects.size(); ++i) keys.emplace_back(objects[i]->id, i);
@@ -100,16 +91,37 @@ std::shared_ptr<T> to_shared(loaded<T>&& v) {
   }
 }
 
-/// Runs a query on T and calls f(shared_ptr<T>) for every row it loads.
+/// Calls f(shared_ptr<T>) for every row a query on T loads.
 template <class T, class F>
-void load_where(session& s, query_state& q, const link& l, F&& f) {
-  const auto& plan = plan_of<T>();
-  auto st = s.acquire(q.render(s.sql_dialect(), plan, query_state::shape::rows), plan.table);
-  q.bind(*st, plan);
+void load_rows(const load_plan& plan, lease& st, const link& l, F&& f) {
   loaded<T> v{};
   while (st.step())
     if (load_row<T>(plan, *st, v, l)) f(to_shared<T>(std::move(v)));
 }
+
+/// Runs a query on T and calls f(shared_ptr<T>) for every row it loads.
+template <class T, class F>
+void load_where(session& s, const query_state& q, const link& l, F&& f) {
+  const auto& plan = plan_of<T>();
+  auto st = s.acquire(q.render(s.sql_dialect(), plan, query_state::shape::rows), plan.table);
+  q.bind(*st, plan);
+  load_rows<T>(plan, st, l, std::forward<F>(f));
+}
+
+/// load_where for a query whose SQL depends on Key only: built and prepared once per
+/// connection.
+template <class Key, class T, class F>
+void load_keyed(session& s, const query_state& q, const link& l, F&& f) {
+  const auto& plan = plan_of<T>();
+  auto st = s.acquire(
+      statement_slot<Key>(),
+      [&] { return q.render(s.sql_dialect(), plan, query_state::shape::rows); }, *plan.table);
+  q.bind(*st, plan);
+  load_rows<T>(plan, st, l, std::forward<F>(f));
+}
+
+template <class T>
+struct by_ids_key {};
 
 /// Loads the T objects with these ids (sorted, distinct), in id order.
 template <class T>
@@ -117,12 +129,11 @@ std::vector<std::shared_ptr<T>> load_by_ids(session& s, const std::vector<std::i
                                             const link& l) {
   std::vector<std::shared_ptr<T>> out;
   out.reserve(ids.size());
-  for_each_chunk(s, ids, [&](std::span<const std::int64_t> chunk) {
-    query_state q;
-    q.conditions.push_back(in_keys("id", chunk));
-    q.order.push_back({"id", false});
-    load_where<T>(s, q, l, [&](std::shared_ptr<T> obj) { out.push_back(std::move(obj)); });
-  });
+  query_state q;
+  q.conditions.push_back(in_key_list(s.sql_dialect(), "id", ids));
+  q.order.push_back({"id", false});
+  load_keyed<by_ids_key<T>, T>(s, q, l,
+                               [&](std::shared_ptr<T> obj) { out.push_back(std::move(obj)); });
   return out;
 }
 
@@ -334,14 +345,14 @@ requires((assoc<M>::kind == association_kind::has_many ||
     sort_unique(keys);
     std::vector<std::vector<std::shared_ptr<T>>> children(owners.size());
     std::size_t at = 0;  // owners and rows both come in key order: merge them
-    for_each_chunk(s, keys, [&](std::span<const std::int64_t> chunk) {
+    if (!keys.empty()) {
       query_state q;
       if constexpr (A::is_as)
         q.conditions.push_back(in_texts(A::type_name.view(), as_type_names<M>()));
-      q.conditions.push_back(in_keys(A::key_name.view(), chunk));
+      q.conditions.push_back(in_key_list(s.sql_dialect(), A::key_name.view(), keys));
       q.order.push_back({A::key_name.view(), false});
       q.order.push_back({"id", false});
-      load_where<T>(s, q, l, [&](std::shared_ptr<T> child) {
+      load_keyed<batch, T>(s, q, l, [&](std::shared_ptr<T> child) {
         const auto k = key_value(A::key_of(*child));
         while (at < owners.size() && owners[at]->id < k) ++at;
         for (std::size_t i = at; i < owners.size() && owners[i]->id == k; ++i) {
@@ -352,7 +363,7 @@ requires((assoc<M>::kind == association_kind::has_many ||
           children[i].push_back(child);
         }
       });
-    });
+    }
     for (std::size_t i = 0; i < owners.size(); ++i) {
       if constexpr (A::kind == association_kind::has_one) {
         association_access::fill(owners[i]->*M,
@@ -446,7 +457,79 @@ requires(assoc<M>::is_through) struct batch<M> {
     }
   }
 
+  // One statement when every target row reaches one owner through one intermediate row
+  // (has_many through a has_many of a hierarchy's root, whose source is a has_many into
+  // another table): the targets joined with the intermediate's (root) table and filtered on
+  // its owner key. The intermediate objects are not loaded.
+  static constexpr bool joins = [] {
+    using PA = assoc<P>;
+    using SA = assoc<S>;
+    if constexpr (source_found<M>()) {
+      return A::kind == association_kind::has_many && PA::kind == association_kind::has_many &&
+             SA::kind == association_kind::has_many && !PA::is_through && !PA::is_as &&
+             !SA::is_through && !SA::is_as && std::is_same_v<mid, typename mid::stitch_root> &&
+             std::is_base_of_v<owner_of<S>, mid> &&
+             !std::is_same_v<typename mid::stitch_root, typename T::stitch_root> &&
+             std::is_same_v<typename SA::declared_target, typename A::declared_target>;
+    } else {
+      return false;
+    }
+  }();
+
   static void load_through(session& s, const std::vector<O*>& owners, const link& l) {
+    if constexpr (joins) {
+      load_joined(s, owners, l);
+    } else {
+      load_in_steps(s, owners, l);
+    }
+  }
+
+  static void load_joined(session& s, std::vector<O*> owners, const link& l) {
+    using PA = assoc<P>;
+    using SA = assoc<S>;
+    sort_by_id(owners);
+    std::vector<std::int64_t> keys;
+    keys.reserve(owners.size());
+    for (O* o : owners)
+      if (o->persisted() && o->id != 0) keys.push_back(o->id);
+    sort_unique(keys);
+    std::vector<std::vector<std::shared_ptr<T>>> found(owners.size());
+    if (!keys.empty()) {
+      const auto& d = s.sql_dialect();
+      const auto& mid_table = table_of<mid>().name;
+      query_state q;
+      q.through = through_table{mid_table, SA::key_name.view(), PA::key_name.view()};
+      predicate_data in_owners;
+      std::string column;
+      d.quote(column, mid_table);
+      column += '.';
+      d.quote(column, PA::key_name.view());
+      in_owners.text(column);
+      append_key_list(in_owners, d, keys);
+      q.conditions.push_back(std::move(in_owners));
+      q.order.push_back({"id", false});
+      const auto& plan = plan_of<T>();
+      const int owner_column = selected_columns(plan);
+      auto st = s.acquire(
+          statement_slot<batch>(),
+          [&] { return q.render(d, plan, query_state::shape::rows); }, *plan.table);
+      q.bind(*st, plan);
+      loaded<T> v{};
+      std::size_t at = 0;  // owners and rows both come in owner key order: merge them
+      while (st.step()) {
+        const auto k = st->get_int64(owner_column);
+        if (!load_row<T>(plan, *st, v, l)) continue;
+        auto target = to_shared<T>(std::move(v));
+        while (at < owners.size() && owners[at]->id < k) ++at;
+        for (std::size_t i = at; i < owners.size() && owners[i]->id == k; ++i)
+          found[i].push_back(target);
+      }
+    }
+    for (std::size_t i = 0; i < owners.size(); ++i)
+      association_access::fill(owners[i]->*M, std::move(found[i]));
+  }
+
+  static void load_in_steps(session& s, const std::vector<O*>& owners, const link& l) {
     std::vector<owner_of<P>*> up(owners.begin(), owners.end());
     const auto mids = preload<P>(s, up, l);
     preload<S>(s, narrow<owner_of<S>>(mids), l);
@@ -528,22 +611,25 @@ requires(assoc<M>::kind == association_kind::habtm) struct batch<M> {
       if (o->persisted() && o->id != 0) keys.push_back(o->id);
     sort_unique(keys);
     std::vector<std::pair<std::int64_t, std::int64_t>> pairs;
-    for_each_chunk(s, keys, [&](std::span<const std::int64_t> chunk) {
-      sql_builder b(s.sql_dialect());
-      b << "SELECT ";
-      b.name(names::owner_key()) << ", ";
-      b.name(names::target_key()) << " FROM ";
-      b.name(names::join_table()) << " WHERE ";
-      b.pieces(in_keys(names::owner_key(), chunk));
-      b << " ORDER BY ";
-      b.name(names::owner_key()) << ", ";
-      b.name(names::target_key());
-      auto st = s.acquire(std::move(b).str(), nullptr);
-      int index = 1;
-      for (std::size_t i = 0, n = std::bit_ceil(chunk.size()); i < n; ++i)
-        st->bind_int64(index++, chunk[std::min(i, chunk.size() - 1)]);
+    if (!keys.empty()) {
+      const std::string sql = [&] {  // the same text each time: prepared once
+        sql_builder b(s.sql_dialect());
+        b << "SELECT ";
+        b.name(names::owner_key()) << ", ";
+        b.name(names::target_key()) << " FROM ";
+        b.name(names::join_table()) << " WHERE ";
+        b.pieces(in_key_list(s.sql_dialect(), names::owner_key(), {}));
+        b << " ORDER BY ";
+        b.name(names::owner_key()) << ", ";
+        b.name(names::target_key());
+        return std::move(b).str();
+      }();
+      auto st = s.acquire(sql, nullptr);
+      std::string list;
+      s.sql_dialect().id_list(list, keys);
+      st->bind_text(1, list);
       while (st.step()) pairs.emplace_back(st->get_int64(0), st->get_int64(1));
-    });
+    }
     std::vector<std::int64_t> ids;
     ids.reserve(pairs.size());
     for (const auto& p : pairs) ids.push_back(p.second);

@@ -26,6 +26,9 @@ struct query_state {
   std::vector<order_item> order;
   std::optional<std::int64_t> limit;
   std::optional<std::int64_t> offset;
+  /// Rows of a through association: joined with the intermediate table, ordered by its
+  /// owner key first (shape::rows only).
+  std::optional<through_table> through;
 
   enum class shape { rows, count, exists, column, exists_row };
 
@@ -51,7 +54,7 @@ struct query_state {
                    std::string_view column) const {
     switch (what) {
       case shape::rows:
-        select_from(b, plan);
+        select_from(b, plan, through ? &*through : nullptr);
         break;
       case shape::count:
         b << "SELECT COUNT(*) FROM ";
@@ -85,10 +88,17 @@ struct query_state {
       if (wrap) b << ")";
     }
     if (what != shape::count && what != shape::exists) {
-      for (std::size_t i = 0; i < order.size(); ++i) {
-        b << (i == 0 ? " ORDER BY " : ", ");
-        b.column(order[i].column);
-        if (order[i].descending) b << " DESC";
+      bool first_order = true;
+      if (through && what == shape::rows) {
+        b << " ORDER BY ";
+        qualified(b, through->table, through->owner_key);
+        first_order = false;
+      }
+      for (const auto& item : order) {
+        b << (first_order ? " ORDER BY " : ", ");
+        first_order = false;
+        b.column(item.column);
+        if (item.descending) b << " DESC";
       }
     }
     if (what == shape::exists) {

@@ -32,9 +32,9 @@ class sql_builder {
     return *this;
   }
   /// Qualifies the columns named from now on with their table, for a hierarchy in joined
-  /// tables (where every table has an id).
-  sql_builder& qualify(const table_def& t) {
-    if (t.joined) qualify_ = &t;
+  /// tables (where every table has an id), or always when another table joins the query.
+  sql_builder& qualify(const table_def& t, bool always = false) {
+    if (t.joined || always) qualify_ = &t;
     return *this;
   }
   /// A column: "name", or "table"."name" when qualifying.
@@ -94,33 +94,58 @@ inline bool filters_type(const load_plan& plan) {
   return plan.table->has_type && plan.classes.size() < plan.table->classes.size();
 }
 
+/// The intermediate table of a through association, joined to the rows' table by
+/// `"table"."id" = <rows' key column>`; its `owner_key` is selected after the row's columns.
+struct through_table {
+  std::string_view table;
+  std::string_view key;        // the rows' column holding the intermediate's id
+  std::string_view owner_key;  // the intermediate's column holding the owner's id
+};
+
+/// Appends "table"."column".
+inline void qualified(sql_builder& b, std::string_view table, std::string_view column) {
+  b.name(table) << ".";
+  b.name(column);
+}
+
 /// The FROM list of a plan: the table; in joined tables, the root's table joined with the
 /// tables of the queried class's ancestors (inner joins: every row has them) and of its
-/// subclasses (left joins: a row has the tables of its own class only).
-inline void from_tables(sql_builder& b, const load_plan& plan) {
+/// subclasses (left joins: a row has the tables of its own class only); then the
+/// intermediate table of a through association.
+inline void from_tables(sql_builder& b, const load_plan& plan,
+                        const through_table* through = nullptr) {
   const table_def& t = *plan.table;
   b.name(t.name);
-  if (!t.joined) return;
   auto join = [&](int cls, bool inner) {
     const auto& table = t.classes[static_cast<std::size_t>(cls)].table;
     b << (inner ? " INNER JOIN " : " LEFT JOIN ");
     b.name(table) << " ON ";
-    b.name(table) << ".";
-    b.name("id") << " = ";
-    b.name(t.name) << ".";
-    b.name("id");
+    qualified(b, table, "id");
+    b << " = ";
+    qualified(b, t.name, "id");
   };
-  const auto& lineage = t.classes[static_cast<std::size_t>(plan.queried)].lineage;
-  for (std::size_t k = 1; k < lineage.size(); ++k) join(lineage[k], true);
-  for (int cls : plan.classes)
-    if (cls != plan.queried && !t.classes[static_cast<std::size_t>(cls)].own_columns.empty())
-      join(cls, false);
+  if (t.joined) {
+    const auto& lineage = t.classes[static_cast<std::size_t>(plan.queried)].lineage;
+    for (std::size_t k = 1; k < lineage.size(); ++k) join(lineage[k], true);
+    for (int cls : plan.classes)
+      if (cls != plan.queried && !t.classes[static_cast<std::size_t>(cls)].own_columns.empty())
+        join(cls, false);
+  }
+  if (through != nullptr) {
+    b << " INNER JOIN ";
+    b.name(through->table) << " ON ";
+    qualified(b, through->table, "id");
+    b << " = ";
+    b.column(through->key);
+  }
 }
 
-/// "SELECT "id", "type", ... FROM "table"" for a plan.
-inline void select_from(sql_builder& b, const load_plan& plan) {
+/// "SELECT "id", "type", ... FROM "table"" for a plan (and the owner key of a through
+/// association's intermediate table, last).
+inline void select_from(sql_builder& b, const load_plan& plan,
+                        const through_table* through = nullptr) {
   const table_def& t = *plan.table;
-  b.qualify(t);
+  b.qualify(t, through != nullptr);
   b << "SELECT ";
   b.column("id");
   if (t.has_type) {
@@ -131,8 +156,17 @@ inline void select_from(sql_builder& b, const load_plan& plan) {
     b << ", ";
     b.column(t.columns[column].name);
   }
+  if (through != nullptr) {
+    b << ", ";
+    qualified(b, through->table, through->owner_key);
+  }
   b << " FROM ";
-  from_tables(b, plan);
+  from_tables(b, plan, through);
+}
+
+/// The columns select_from reads for a plan, before a through association's owner key.
+inline int selected_columns(const load_plan& plan) {
+  return 1 + (plan.table->has_type ? 1 : 0) + static_cast<int>(plan.selected.size());
 }
 
 /// `"type" IN (?, ...)` over the plan's classes; bind with bind_type_names.
