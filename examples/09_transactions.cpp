@@ -35,7 +35,7 @@ int main() {
 
   std::vector<Code> batch{make("EMS", "Medical"), make("TRAF", "Traffic"), make("HAZ", "Hazmat")};
   before = db.statements_executed();
-  db.save_all(batch);  // BEGIN IMMEDIATE, three INSERTs, COMMIT
+  db.save_all(batch);  // BEGIN IMMEDIATE, the ids, INSERTs of 2 rows and 1, COMMIT
   fmt::print("save_all of 3: {} statement(s)\n", db.statements_executed() - before);
 
   before = db.statements_executed();

@@ -2,9 +2,11 @@
 /// @file database.hpp
 /// stitch::database: one connection, with typed persistence and queries over it.
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <ranges>
 #include <set>
@@ -31,8 +33,10 @@ namespace stitch {
 namespace detail {
 template <class C, bool WithId>
 struct insert_key {};
-template <class C, int Log2Rows, bool WithIds>
-struct insert_rows_key {};
+template <class Root, int Log2Rows>
+struct insert_table_rows_key {};
+template <class C, class Cols, int Log2Rows>
+struct insert_part_rows_key {};
 template <class Root>
 struct reserve_ids_key {};
 template <class C>
@@ -205,8 +209,7 @@ class database {
                 return;
               }
             }
-            if (batch.enabled() && !detail::table_of<C>().joined && !has_row(o) &&
-                id_to_insert(o, true) == 0 &&
+            if (batch.enabled() && !has_row(o) && id_to_insert(o, true) == 0 &&
                 detail::member_count<C>() + (detail::table_of<C>().has_type ? 1 : 0) > 0) {
               batch.add(*this, g, o);
               return;
@@ -477,12 +480,23 @@ class database {
     std::vector<stamp_entry> stamps_;
   };
 
+  // A new object of save_all waiting in batched_inserts, with the INSERT that writes it alone.
+  struct pending_insert {
+    record* obj;
+    void (database::*insert_one)(record&, graph_write&);
+    // Binds the object's type and columns as a row of every column of its single table.
+    void (*bind_row)(const record&, backend::parameters&, int, std::int64_t);
+    void (*stamp)(record&, bool, std::int64_t);
+  };
+
   // New objects of save_all waiting to be inserted together, per class, by multi-row
   // INSERTs (dialects that batch inserts). An object waiting counts as saved in this
   // transaction already (so that the same object twice is caught). At the flush, the ids
-  // are drawn from the table's sequence in the order the objects came, so that ids follow
-  // that order as they do with one INSERT each; a table without a sequence has them
-  // returned per class instead.
+  // are drawn ahead for the table in the order the objects came, so that ids follow that
+  // order as they do with one INSERT each. Where none can be drawn, the database returns
+  // them: per class where it returns the ids of a multi-row INSERT in row order
+  // (PostgreSQL), else one INSERT each, in the order given (SQLite, whose RETURNING rows
+  // come in no defined order).
   class batched_inserts {
    public:
     explicit batched_inserts(bool enabled) : enabled_(enabled) {}
@@ -490,7 +504,16 @@ class database {
 
     template <class C>
     void add(database& db, graph_write& g, C& o) {
-      constexpr insert_fn fn = &database::insert_rows<C>;
+      // A single table takes the rows of every class in one INSERT, in the objects' order
+      // (so that rows go in by ascending id); joined tables, a class at a time.
+      using Root = typename C::stitch_root;
+      constexpr insert_fn fn = [] {
+        if constexpr (detail::is_joined<Root>()) {
+          return &database::insert_rows<C>;
+        } else {
+          return &database::insert_table_rows<Root>;
+        }
+      }();
       if (last_ >= classes_.size() || classes_[last_].insert != fn) {
         last_ = 0;
         while (last_ < classes_.size() && classes_[last_].insert != fn) ++last_;
@@ -500,124 +523,273 @@ class database {
       g.undo_.push_back({&o, o.id, o.persisted(), detail::record_access::inserted_in(o)});
       detail::record_access::set_persisted(o, true);
       detail::record_access::set_inserted_in(o, db.live().current_level());
-      classes_[last_].waiting.push_back(&o);
-      order_.push_back(&o);
+      const pending_insert p{&o, &database::insert_one<C>, &database::bind_table_row<C>,
+                             &stamp_as<C>};
+      classes_[last_].waiting.push_back(p);
+      order_.push_back(p);
     }
     void flush(database& db, graph_write& g) {
       if (order_.empty()) return;
       const bool with_ids = (db.*reserve_)(order_);
-      for (auto& c : classes_) {
-        if (c.waiting.empty()) continue;
-        (db.*c.insert)(c.waiting, g, with_ids);
-        c.waiting.clear();
+      if (!with_ids && !db.sql_dialect().returns_inserted_id()) {
+        for (const auto& p : order_) (db.*p.insert_one)(*p.obj, g);
+      } else {
+        for (auto& c : classes_)
+          if (!c.waiting.empty()) (db.*c.insert)(c.waiting, g, with_ids);
       }
+      for (auto& c : classes_) c.waiting.clear();
       order_.clear();
     }
 
    private:
-    using insert_fn = void (database::*)(const std::vector<record*>&, graph_write&, bool);
-    using reserve_fn = bool (database::*)(const std::vector<record*>&);
+    using insert_fn =
+        void (database::*)(const std::vector<pending_insert>&, graph_write&, bool);
+    using reserve_fn = bool (database::*)(const std::vector<pending_insert>&);
     struct waiting_class {
       insert_fn insert;
-      std::vector<record*> waiting;
+      std::vector<pending_insert> waiting;
     };
     bool enabled_;
     std::vector<waiting_class> classes_;
     std::size_t last_ = 0;
-    std::vector<record*> order_;
+    std::vector<pending_insert> order_;
     reserve_fn reserve_ = nullptr;
   };
 
-  // Gives the objects ids from their table's sequence, in order: one statement. False,
-  // changing nothing, where the dialect or the table has no sequence.
+  // Gives the objects new ids of their table, ascending in the order of the objects: one
+  // statement. False where the dialect or the table has none to give (the objects' ids are
+  // then set by their INSERTs).
   template <class Root>
-  bool reserve_ids(const std::vector<record*>& objects) {
+  bool reserve_ids(const std::vector<pending_insert>& objects) {
     const auto& d = sql_dialect();
     const auto& t = detail::table_of<Root>();
-    if (d.reserve_ids_sql(t.name).empty()) return false;
+    if (d.reserve_ids_sql(t.name, false).empty()) return false;
     auto st = live().acquire(
         detail::statement_slot<detail::reserve_ids_key<Root>>(),
-        [&] { return d.reserve_ids_sql(t.name); }, t);
-    st->bind_int64(1, static_cast<std::int64_t>(objects.size()));
-    std::size_t k = 0;
-    while (st.step()) {
-      if (st->is_null(0) || k == objects.size()) return false;  // no sequence behind "id"
-      objects[k++]->id = st->get_int64(0);
+        [&] {
+          // SQLite's query reads sqlite_sequence, which exists only once some table has
+          // AUTOINCREMENT, and cannot be prepared before.
+          const bool counters =
+              d.reserve_ids_sql(t.name, true) != d.reserve_ids_sql(t.name, false) &&
+              !live().connection().table_columns("sqlite_sequence").empty();
+          return d.reserve_ids_sql(t.name, counters);
+        },
+        t);
+    if (d.reserves_after_last_id()) {
+      if (!st.step() || st->is_null(0)) return false;
+      const std::int64_t last = st->get_int64(0);
+      const auto n = static_cast<std::int64_t>(objects.size());
+      if (last < 0 || last > std::numeric_limits<std::int64_t>::max() - n) return false;
+      for (std::size_t k = 0; k < objects.size(); ++k)
+        objects[k].obj->id = last + 1 + static_cast<std::int64_t>(k);
+      return true;
     }
-    return k == objects.size();
+    st->bind_int64(1, static_cast<std::int64_t>(objects.size()));
+    std::vector<std::int64_t> ids;
+    ids.reserve(objects.size());
+    while (st.step()) {
+      if (st->is_null(0) || ids.size() == objects.size()) return false;  // no sequence
+      ids.push_back(st->get_int64(0));
+    }
+    if (ids.size() != objects.size()) return false;
+    if (!std::ranges::is_sorted(ids)) std::ranges::sort(ids);
+    for (std::size_t k = 0; k < ids.size(); ++k) objects[k].obj->id = ids[k];
+    return true;
   }
 
-  // Inserts objects of class C by multi-row INSERTs, with the ids they hold or with ids the
-  // database returns: chunks of a power of two rows (at most 512, within the connection's
-  // parameter limit), each size prepared once per connection.
+  // Inserts one object that waited in batched_inserts, with the id the database gives it.
   template <class C>
-  void insert_rows(const std::vector<record*>& objects, graph_write& g, bool with_ids) {
-    if (with_ids && objects.size() >= copy_threshold && copy_rows<C>(objects, g)) return;
-    constexpr int max_log2 = 9;
-    static const auto slots = []<int... I>(std::integer_sequence<int, I...>) {
-      return std::array<std::size_t, 2 * sizeof...(I)>{
-          detail::statement_slot<detail::insert_rows_key<C, I, false>>()...,
-          detail::statement_slot<detail::insert_rows_key<C, I, true>>()...};
-    }
-    (std::make_integer_sequence<int, max_log2 + 1>{});
-    const auto& t = detail::table_of<C>();
-    constexpr int cls = static_cast<int>(detail::mapping<C>::index);
-    const int members = static_cast<int>(detail::member_count<C>());
-    const int per_row = members + (t.has_type ? 1 : 0) + (with_ids ? 1 : 0);
+  void insert_one(record& r, graph_write& g) {
+    auto& o = static_cast<C&>(r);
+    o.id = write(o, true, 0, g.now_);
+    g.stamps_.push_back({&o, true, &stamp_as<C>});
+  }
+
+  // The largest multi-row INSERT of save_all: 2^max_rows_log2 rows.
+  static constexpr int max_rows_log2 = 9;
+
+  // The log2 of the rows of the largest multi-row INSERT whose rows take `per_row`
+  // parameters each, within the connection's limit.
+  int rows_log2_limit(int per_row) const {
+    const int most = live().connection().max_parameters();
     int limit = 0;
-    while (limit < max_log2 && (2 << limit) * per_row <= live().connection().max_parameters())
-      ++limit;
+    while (limit < max_rows_log2 && (2 << limit) * per_row <= most) ++limit;
+    return limit;
+  }
+
+  // In joined tables, inserts objects of class C: with their ids, table by table; without,
+  // an INSERT each.
+  template <class C>
+  void insert_rows(const std::vector<pending_insert>& objects, graph_write& g, bool with_ids) {
+    if (!with_ids) {
+      for (const auto& p : objects) insert_one<C>(*p.obj, g);
+      return;
+    }
+    insert_joined_rows<C>(objects, g);
+  }
+
+  // In a single table, inserts objects of the classes of Root's hierarchy, which hold their
+  // ids, by multi-row INSERTs of every column of the table (NULL where a row's class has
+  // no such column): chunks of a power of two rows (at most 512, within the connection's
+  // parameter limit), each size prepared once per connection; or by the connection's bulk
+  // path. Without ids, an INSERT each.
+  template <class Root>
+  void insert_table_rows(const std::vector<pending_insert>& objects, graph_write& g,
+                         bool with_ids) {
+    if (!with_ids) {
+      for (const auto& p : objects) (this->*p.insert_one)(*p.obj, g);
+      return;
+    }
+    if (objects.size() >= copy_threshold && copy_table_rows<Root>(objects, g)) return;
+    static const auto slots = []<int... I>(std::integer_sequence<int, I...>) {
+      return std::array<std::size_t, sizeof...(I)>{
+          detail::statement_slot<detail::insert_table_rows_key<Root, I>>()...};
+    }
+    (std::make_integer_sequence<int, max_rows_log2 + 1>{});
+    const auto& t = detail::table_of<Root>();
+    int per_row = 1 + (t.has_type ? 1 : 0);
+    for (const auto& c : t.classes) per_row += static_cast<int>(c.own_columns.size());
+    const int limit = rows_log2_limit(per_row);
     for (std::size_t done = 0; done < objects.size();) {
       int log2 = limit;
       while ((std::size_t{1} << log2) > objects.size() - done) --log2;
       const std::size_t rows = std::size_t{1} << log2;
       auto st = live().acquire(
-          slots[static_cast<std::size_t>(log2 + (with_ids ? max_log2 + 1 : 0))],
-          [&] { return detail::insert_sql(sql_dialect(), t, cls, with_ids, rows); }, t);
+          slots[static_cast<std::size_t>(log2)],
+          [&] { return detail::insert_table_sql(sql_dialect(), t, rows); }, t);
       int index = 1;
       for (std::size_t k = done; k < done + rows; ++k) {
-        if (with_ids) st->bind_int64(index++, objects[k]->id);
-        if (t.has_type) st->bind_text(index++, t.classes[cls].type_name);
-        bind_members_of<C>(static_cast<const C&>(*objects[k]), *st, index, true, g.now_);
-        index += members;
+        const auto& p = objects[k];
+        st->bind_int64(index, p.obj->id);
+        p.bind_row(*p.obj, *st, index + 1, g.now_);
+        index += per_row;
       }
-      for (std::size_t k = done; k < done + rows; ++k) {
-        if (!st.step())
-          throw database_error(
-              "INSERT of " + std::to_string(rows) + " rows into " + t.name + " returned fewer ids",
-              st->sql());
-        if (!with_ids) objects[k]->id = st->get_int64(0);
-        g.stamps_.push_back({objects[k], true, &stamp_as<C>});
-      }
+      st.step();
+      for (std::size_t k = done; k < done + rows; ++k)
+        g.stamps_.push_back({objects[k].obj, true, objects[k].stamp});
       done += rows;
     }
+  }
+
+  // Binds an object of class C as a row of every column of its single table, from `first`:
+  // its type, then each class's own columns in class order, NULL for the classes outside
+  // C's lineage.
+  template <class C>
+  static void bind_table_row(const record& r, backend::parameters& st, int first,
+                             std::int64_t now) {
+    const auto& t = detail::table_of<C>();
+    constexpr int cls = static_cast<int>(detail::mapping<C>::index);
+    const auto& lineage = t.classes[cls].lineage;
+    // Where each class's columns start, after the type; and whether C has them.
+    static const auto layout = [&t, &lineage] {
+      std::vector<std::pair<int, bool>> out;
+      int at = 0;
+      for (std::size_t k = 0; k < t.classes.size(); ++k) {
+        const bool mine = std::ranges::find(lineage, static_cast<int>(k)) != lineage.end();
+        out.emplace_back(at, mine);
+        at += static_cast<int>(t.classes[k].own_columns.size());
+      }
+      return out;
+    }();
+    const int columns = first + (t.has_type ? 1 : 0);
+    if (t.has_type) st.bind_text(first, t.classes[cls].type_name);
+    for (std::size_t k = 0; k < layout.size(); ++k) {
+      if (layout[k].second) continue;
+      for (std::size_t c = 0; c < t.classes[k].own_columns.size(); ++c)
+        st.bind_null(columns + layout[k].first + static_cast<int>(c));
+    }
+    std::size_t level = 0;
+    detail::for_each_aggregate(static_cast<const C&>(r), [&]<class Cols>(const Cols& agg) {
+      const int part = lineage[level++];
+      bind_part<C>(agg, st, columns + layout[static_cast<std::size_t>(part)].first, true, now,
+                   part);
+    });
+  }
+
+  // In joined tables: inserts objects of class C, which hold their ids already, table by
+  // table down the lineage (the root's table first, for the keys of the others): per chunk
+  // of a power of two objects, a multi-row INSERT into each table, each (table, size)
+  // prepared once per connection. Where the connection has a bulk path (COPY) and the
+  // objects are many, one load per table instead.
+  template <class C>
+  void insert_joined_rows(const std::vector<pending_insert>& objects, graph_write& g) {
+    if (objects.size() >= copy_threshold && copy_joined_rows<C>(objects, g)) return;
+    const auto& t = detail::table_of<C>();
+    constexpr int cls = static_cast<int>(detail::mapping<C>::index);
+    const auto& d = sql_dialect();
+    const auto& lineage = t.classes[cls].lineage;
+    const int type_params = t.has_type ? 1 : 0;
+    int widest = 0;
+    for (int part : lineage)
+      widest = std::max(widest, 1 + (part == 0 ? type_params : 0) +
+                                    static_cast<int>(t.classes[part].own_columns.size()));
+    const int limit = rows_log2_limit(widest);
+    for (std::size_t done = 0; done < objects.size();) {
+      int log2 = limit;
+      while ((std::size_t{1} << log2) > objects.size() - done) --log2;
+      const std::size_t rows = std::size_t{1} << log2;
+      std::size_t level = 0;
+      detail::for_each_aggregate(
+          static_cast<const C&>(*objects[done].obj), [&]<class Cols>(const Cols&) {
+            const int part = lineage[level++];
+            auto st = live().acquire(
+                part_rows_slot<C, Cols>(log2),
+                [&] {
+                  return part == 0 ? detail::insert_sql(d, t, cls, true, rows)
+                                   : detail::insert_part_sql(d, t, part, rows);
+                },
+                t);
+            const int own = static_cast<int>(t.classes[part].own_columns.size());
+            int index = 1;
+            for (std::size_t k = done; k < done + rows; ++k) {
+              const C& o = static_cast<const C&>(*objects[k].obj);
+              st->bind_int64(index++, o.id);
+              if (part == 0 && t.has_type) st->bind_text(index++, t.classes[cls].type_name);
+              bind_part<C>(static_cast<const Cols&>(o), *st, index, true, g.now_, part);
+              index += own;
+            }
+            while (st.step()) {
+            }
+          });
+      done += rows;
+    }
+    for (const auto& p : objects) g.stamps_.push_back({p.obj, true, &stamp_as<C>});
+  }
+
+  // The statement slot of the multi-row INSERT of 2^log2 rows into the table of Cols, for
+  // objects of class C.
+  template <class C, class Cols>
+  static std::size_t part_rows_slot(int log2) {
+    static const auto slots = []<int... I>(std::integer_sequence<int, I...>) {
+      return std::array<std::size_t, sizeof...(I)>{
+          detail::statement_slot<detail::insert_part_rows_key<C, Cols, I>>()...};
+    }
+    (std::make_integer_sequence<int, max_rows_log2 + 1>{});
+    return slots[static_cast<std::size_t>(log2)];
   }
 
   // From this many objects of a class on, save_all loads them through the connection's bulk
   // path (COPY) where it has one.
   static constexpr std::size_t copy_threshold = 128;
 
-  // Loads objects of class C, which hold their ids already, through the connection's
-  // row_writer. False, having written nothing, where the connection has none.
-  template <class C>
-  bool copy_rows(const std::vector<record*>& objects, graph_write& g) {
-    const auto& t = detail::table_of<C>();
-    constexpr int cls = static_cast<int>(detail::mapping<C>::index);
+  // Loads objects of Root's single table, which hold their ids already, through the
+  // connection's row_writer. False, having written nothing, where the connection has none.
+  template <class Root>
+  bool copy_table_rows(const std::vector<pending_insert>& objects, graph_write& g) {
+    const auto& t = detail::table_of<Root>();
     std::vector<std::string> columns{"id"};
     if (t.has_type) columns.emplace_back("type");
-    for (int ancestor : t.classes[cls].lineage)
-      for (int c : t.classes[ancestor].own_columns) columns.push_back(t.columns[c].name);
+    for (const auto& c : t.classes)
+      for (int column : c.own_columns) columns.push_back(t.columns[column].name);
     auto& s = live();
     s.check_not_aborted();
     try {
       auto writer = s.connection().copy_into(t.name, columns);
       if (!writer) return false;
       s.count_execution();
-      for (auto* object : objects) {
-        int index = 1;
-        writer->bind_int64(index++, object->id);
-        if (t.has_type) writer->bind_text(index++, t.classes[cls].type_name);
-        bind_members_of<C>(static_cast<const C&>(*object), *writer, index, true, g.now_);
+      for (const auto& p : objects) {
+        writer->bind_int64(1, p.obj->id);
+        p.bind_row(*p.obj, *writer, 2, g.now_);
         writer->write_row();
       }
       writer->finish();
@@ -625,7 +797,52 @@ class database {
       s.note_failure();
       throw;
     }
-    for (auto* object : objects) g.stamps_.push_back({object, true, &stamp_as<C>});
+    for (const auto& p : objects) g.stamps_.push_back({p.obj, true, p.stamp});
+    return true;
+  }
+
+  // The bulk load for joined tables: one load into each table of C's lineage, the root's
+  // first.
+  // False, having written nothing, where the connection has no row_writer.
+  template <class C>
+  bool copy_joined_rows(const std::vector<pending_insert>& objects, graph_write& g) {
+    const auto& t = detail::table_of<C>();
+    constexpr int cls = static_cast<int>(detail::mapping<C>::index);
+    const auto& lineage = t.classes[cls].lineage;
+    auto& s = live();
+    s.check_not_aborted();
+    bool copied = true;
+    try {
+      std::size_t level = 0;
+      detail::for_each_aggregate(
+          static_cast<const C&>(*objects.front().obj), [&]<class Cols>(const Cols&) {
+            const int part = lineage[level++];
+            if (!copied) return;
+            std::vector<std::string> columns{"id"};
+            if (part == 0 && t.has_type) columns.emplace_back("type");
+            for (int c : t.classes[part].own_columns) columns.push_back(t.columns[c].name);
+            auto writer = s.connection().copy_into(t.classes[part].table, columns);
+            if (!writer) {
+              copied = false;  // a connection has a bulk path for every table or for none
+              return;
+            }
+            s.count_execution();
+            for (const auto& p : objects) {
+              const C& o = static_cast<const C&>(*p.obj);
+              int index = 1;
+              writer->bind_int64(index++, o.id);
+              if (part == 0 && t.has_type) writer->bind_text(index++, t.classes[cls].type_name);
+              bind_part<C>(static_cast<const Cols&>(o), *writer, index, true, g.now_, part);
+              writer->write_row();
+            }
+            writer->finish();
+          });
+    } catch (...) {
+      s.note_failure();
+      throw;
+    }
+    if (!copied) return false;
+    for (const auto& p : objects) g.stamps_.push_back({p.obj, true, &stamp_as<C>});
     return true;
   }
 
@@ -749,7 +966,7 @@ class database {
     const std::int64_t keep = t ? t->id : 0;
     constexpr bool remove = A::dependent == dk::destroy || A::dependent == dk::delete_all;
     if constexpr (!remove && !is_nullable_v<detail::key_member_t<M>>) {
-      if (run_dependent<M>(o, "SELECT 1 FROM ", true, keep))
+      if (run_dependent<M, dependent_sql::exists>(o, keep))
         throw usage_error(std::string(A::owner_name) + "::" + std::string(A::name) +
                           " was given a new object, but the one it replaces cannot lose its key "
                           "(not std::optional): declare dependent::destroy or delete_all");
@@ -765,7 +982,11 @@ class database {
       for (auto& r : replaced)
         detail::with_dynamic_class<T>(*r, [&]<class X>(X& x) { destroy_node(x, state); });
     } else {
-      run_dependent<M>(o, remove ? "DELETE FROM " : "UPDATE ", false, keep);
+      if constexpr (remove) {
+        run_dependent<M, dependent_sql::remove>(o, keep);
+      } else {
+        run_dependent<M, dependent_sql::nullify>(o, keep);
+      }
     }
   }
 
@@ -809,6 +1030,7 @@ class database {
     std::set<const record*> gone_set;
     std::vector<std::shared_ptr<void>> alive;  // objects of `gone` the associations held
     bool deferred = false;                     // foreign-key checks moved to the commit
+    int holding = 0;  // dependent levels being destroyed whose objects were loaded before
   };
 
   // Deletes o's row after applying the dependent rules of its associations.
@@ -847,7 +1069,7 @@ class database {
         st.step();
         (o.*M).reset();
       } else if constexpr (A::dependent == dk::restrict) {
-        if (run_dependent<M>(o, "SELECT 1 FROM ", true))
+        if (run_dependent<M, dependent_sql::exists>(o))
           throw delete_restricted("cannot destroy " + std::string(o.type_name()) + " id " +
                                   std::to_string(o.id) + ": " + std::string(A::owner_name) +
                                   "::" + std::string(A::name) +
@@ -859,6 +1081,15 @@ class database {
         std::vector<std::shared_ptr<T>> held;
         for_each_child_shared<M>(o, [&](const std::shared_ptr<T>& c) { held.push_back(c); });
         (o.*M).reset();
+        if constexpr (!has_dependents<T>()) {
+          // Rows without rules of their own, and no loaded object that could hold theirs (to
+          // be marked a new record): one DELETE.
+          if (held.empty() && state.holding == 0) {
+            run_dependent<M, dependent_sql::remove>(o);
+            return;
+          }
+        }
+        if (!held.empty()) ++state.holding;
         std::vector<typename A::owner*> one{&o};
         detail::preload<M>(s, one, s.link_for(false));
         for_each_child_shared<M>(o, [&](const std::shared_ptr<T>& c) {
@@ -866,9 +1097,10 @@ class database {
           detail::with_dynamic_class<T>(*c, [&]<class X>(X& x) { destroy_node(x, state); });
         });
         for (auto& c : held) mark_held(c, state);
+        if (!held.empty()) --state.holding;
         (o.*M).reset();
       } else if constexpr (A::dependent == dk::delete_all) {
-        run_dependent<M>(o, "DELETE FROM ", false);
+        run_dependent<M, dependent_sql::remove>(o);
         (o.*M).reset();
       } else if constexpr (A::dependent == dk::nullify) {
         static_assert(is_nullable_v<detail::key_member_t<M>>,
@@ -880,7 +1112,7 @@ class database {
               "[stitch] dependent::nullify on an as<> association needs a "
               "std::optional `<name>_type` column too");
         }
-        run_dependent<M>(o, "UPDATE ", false);
+        run_dependent<M, dependent_sql::nullify>(o);
         (o.*M).reset();
       }
     });
@@ -908,30 +1140,53 @@ class database {
     });
   }
 
-  // The statement of a dependent rule on the rows of M that point at o: "SELECT 1 FROM",
-  // "DELETE FROM" or "UPDATE" (nullify). Returns whether a row came back.
-  template <auto M, class O>
-  bool run_dependent(O& o, std::string_view verb, bool select, std::int64_t except_id = 0) {
+  enum class dependent_sql { exists, remove, nullify };
+  template <auto M, dependent_sql Verb, bool Except>
+  struct dependent_key {};
+
+  // The statement of a dependent rule on the rows of M that point at o (except the row
+  // except_id): whether there is one, their DELETE, or the UPDATE that nullifies their key.
+  // Built once per connection. Returns whether a row came back.
+  template <auto M, dependent_sql Verb, class O>
+  bool run_dependent(O& o, std::int64_t except_id = 0) {
+    if (except_id != 0) return run_dependent_on<M, Verb, true>(o, except_id);
+    return run_dependent_on<M, Verb, false>(o, 0);
+  }
+  template <auto M, dependent_sql Verb, bool Except, class O>
+  bool run_dependent_on(O& o, std::int64_t except_id) {
     using A = detail::assoc<M>;
     const auto& table = detail::table_of<typename A::target>();
-    detail::sql_builder b(sql_dialect());
-    b << verb;
-    b.name(table.name);
-    if (verb == "UPDATE ") {
-      b << " SET ";
-      b.name(A::key_name.view()) << " = NULL";
-      if constexpr (A::is_as) {
-        b << ", ";
-        b.name(A::type_name.view()) << " = NULL";
-      }
-    }
-    const auto where = dependent_rows<M>(o, except_id);
-    b << " WHERE ";
-    b.pieces(where);
-    if (select) b << " LIMIT 1";
-    auto st = live().acquire(std::move(b).str(), &table);
+    auto st = live().acquire(
+        detail::statement_slot<dependent_key<M, Verb, Except>>(),
+        [&] {
+          detail::sql_builder b(sql_dialect());
+          if constexpr (Verb == dependent_sql::exists) {
+            b << "SELECT 1 FROM ";
+            b.name(table.name);
+          } else if constexpr (Verb == dependent_sql::remove) {
+            b << "DELETE FROM ";
+            b.name(table.name);
+          } else {
+            b << "UPDATE ";
+            b.name(table.name) << " SET ";
+            b.name(A::key_name.view()) << " = NULL";
+            if constexpr (A::is_as) {
+              b << ", ";
+              b.name(A::type_name.view()) << " = NULL";
+            }
+          }
+          b << " WHERE ";
+          b.pieces(dependent_rows<M>(o, except_id));
+          if constexpr (Verb == dependent_sql::exists) b << " LIMIT 1";
+          return std::move(b).str();
+        },
+        table);
+    // The parameters in dependent_rows' order.
     int index = 1;
-    for (const auto& p : where.params) detail::bind_param(*st, index++, p);
+    st->bind_int64(index++, o.id);
+    if constexpr (A::is_as)
+      for (const auto& name : detail::as_type_names<M>()) st->bind_text(index++, name);
+    if constexpr (Except) st->bind_int64(index, except_id);
     return st.step();
   }
 

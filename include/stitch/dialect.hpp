@@ -74,9 +74,9 @@ class dialect {
     return "SET CONSTRAINTS ALL DEFERRED";
   }
 
-  /// True when save_all should insert new objects of a class by multi-row INSERT ...
-  /// RETURNING, whose ids come back in the order of the rows (PostgreSQL, where each
-  /// statement costs a round trip to the server).
+  /// True when save_all should insert the new objects of a class by multi-row INSERTs with
+  /// ids drawn ahead by reserve_ids_sql (or, where none can be drawn, with the ids RETURNING
+  /// gives back, which are read in row order only where returns_inserted_id()).
   [[nodiscard]] virtual bool batches_inserts() const noexcept { return false; }
 
   /// True when a failed statement leaves the open transaction unusable until it is rolled
@@ -93,9 +93,21 @@ class dialect {
   /// AUTOINCREMENT). `table` is unquoted.
   [[nodiscard]] virtual std::string advance_id_sql(std::string_view /*table*/) const { return {}; }
 
-  /// A query of $1 new ids for a table, in order (one row each), or empty when the dialect
-  /// has none. `table` is unquoted.
-  [[nodiscard]] virtual std::string reserve_ids_sql(std::string_view /*table*/) const { return {}; }
+  /// A query of $1 new ids for a table (one row each, in any order), above every id the
+  /// table holds or has given out, or empty when the dialect has none. No other writer gets
+  /// them: they come from the table's sequence (PostgreSQL), or from what the caller's
+  /// transaction reads, which SQLite lets write only while no other connection wrote since.
+  /// Where reserves_after_last_id(), the query takes no parameter and returns one row: the
+  /// last id taken, the new ones being those after it. `table` is unquoted. `counters` tells
+  /// whether the database has sqlite_sequence, where SQLite keeps the last id of each
+  /// AUTOINCREMENT table (it exists once one such table does): SQLite's query reads it only
+  /// then; other dialects ignore it.
+  [[nodiscard]] virtual std::string reserve_ids_sql(std::string_view /*table*/,
+                                                    bool /*counters*/) const {
+    return {};
+  }
+  /// True when reserve_ids_sql() returns the last id taken rather than the new ids (SQLite).
+  [[nodiscard]] virtual bool reserves_after_last_id() const noexcept { return false; }
 
   /// A list of ids bound as one text parameter: `<column>` + id_list_open() + placeholder +
   /// id_list_close() tests the column against every id of the list, whatever its length,
@@ -181,6 +193,28 @@ class sqlite_dialect final : public dialect {
     // instead of failing at their first write.
     return for_write ? "BEGIN IMMEDIATE" : "BEGIN";
   }
+  [[nodiscard]] bool batches_inserts() const noexcept override { return true; }
+  [[nodiscard]] bool reserves_after_last_id() const noexcept override { return true; }
+  [[nodiscard]] std::string reserve_ids_sql(std::string_view table,
+                                            bool counters) const override {
+    // The ids after the largest the table holds and, for an AUTOINCREMENT table, the largest
+    // it gave out (rows deleted at the end must not come back under their old ids), as
+    // SQLite picks them itself. max("id") reads the last entry of the rowid b-tree.
+    std::string quoted;
+    quote(quoted, table);
+    std::string last = "(SELECT coalesce(max(\"id\"), 0) FROM " + quoted + ")";
+    if (counters) {
+      std::string literal = "'";
+      for (char c : table) {
+        if (c == '\'') literal += '\'';
+        literal += c;
+      }
+      literal += '\'';
+      last = "max(" + last + ", coalesce((SELECT \"seq\" FROM sqlite_sequence WHERE \"name\" = " +
+             literal + "), 0))";
+    }
+    return "SELECT " + last;
+  }
 };
 
 /// PostgreSQL, with the column types ActiveRecord's PostgreSQL adapter writes (bigserial ids,
@@ -233,7 +267,8 @@ class postgres_dialect final : public dialect {
     return "SELECT setval(s, $1) FROM (SELECT " + id_sequence(table) +
            "::regclass AS s) q WHERE $1 > coalesce(pg_sequence_last_value(s), 0)";
   }
-  [[nodiscard]] std::string reserve_ids_sql(std::string_view table) const override {
+  [[nodiscard]] std::string reserve_ids_sql(std::string_view table,
+                                            bool /*counters*/) const override {
     // The sequence is looked up once (OFFSET 0 keeps the subquery from being merged).
     return "SELECT nextval(q.s) FROM (SELECT " + id_sequence(table) +
            "::regclass AS s OFFSET 0) q CROSS JOIN generate_series(1, $1::bigint) ORDER BY 1";

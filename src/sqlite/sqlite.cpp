@@ -141,10 +141,15 @@ class statement final : public backend::statement {
     }
   }
   void bind_timestamp(int i, std::int64_t micros) override {
-    std::array<char, detail::timestamp_length> text{};
-    detail::format_timestamp(micros, text.data());  // throws usage_error outside 0000-9999
-    check(
-        sqlite3_bind_text(stmt_, i, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT));
+    // A row's timestamps, and a batch's, are often the same instant: formatted once.
+    if (micros != formatted_micros_ || !formatted_valid_) {
+      formatted_valid_ = false;
+      detail::format_timestamp(micros, formatted_.data());  // throws outside 0000-9999
+      formatted_micros_ = micros;
+      formatted_valid_ = true;
+    }
+    check(sqlite3_bind_text(stmt_, i, formatted_.data(), static_cast<int>(formatted_.size()),
+                            SQLITE_TRANSIENT));
   }
 
   bool step() override {
@@ -314,6 +319,9 @@ class statement final : public backend::statement {
   sqlite3* db_;
   sqlite3_stmt* stmt_;
   std::string sql_;
+  std::array<char, detail::timestamp_length> formatted_{};  // the last timestamp bound
+  std::int64_t formatted_micros_ = 0;
+  bool formatted_valid_ = false;
   const std::string* where_;
 };
 

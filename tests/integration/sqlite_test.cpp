@@ -238,6 +238,54 @@ TEST_CASE("a connection whose save_all was refused as busy is left outside any t
   CHECK(more.persisted());
 }
 
+TEST_CASE("a save_all in a deferred transaction never takes ids another connection wrote since",
+          "[sqlite][transaction][bulk]") {
+  const bool wal = GENERATE(false, true);
+  scratch_file file;
+  auto first = stitch::sqlite::open(file.path, {.busy_timeout = 50ms});
+  first.create_schema<Tag>();
+  if (wal) first.execute("PRAGMA journal_mode = WAL");
+  auto second = stitch::sqlite::open(file.path, {.busy_timeout = 50ms});
+
+  std::vector<Tag> batch{make_tag("a"), make_tag("b"), make_tag("c")};
+  Tag other = make_tag("other");
+  bool batch_saved = false;
+  bool other_saved = false;
+  {
+    auto tx = first.transaction();  // deferred: reading takes no write lock
+    CHECK(first.all<Tag>().count() == 0);
+    // With a rollback journal the reader keeps the writer from committing; in WAL mode the
+    // writer commits, and the reader's snapshot may no longer write.
+    try {
+      second.save(other);
+      other_saved = true;
+    } catch (const stitch::database_busy&) {
+    }
+    CHECK(other_saved == wal);
+    try {
+      first.save_all(batch);
+      tx.commit();
+      batch_saved = true;
+    } catch (const stitch::database_busy&) {
+    }
+  }
+  CHECK(batch_saved != other_saved);
+  auto reader = stitch::sqlite::open(file.path, {.busy_timeout = 50ms});
+  const auto rows = reader.all<Tag>().order_by(col<&Tag::id>).to_vector();
+  if (batch_saved) {
+    REQUIRE(rows.size() == 3);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+      CHECK(rows[i].id == batch[i].id);
+      CHECK(rows[i].name == batch[i].name);
+    }
+    CHECK(other.new_record());
+  } else {
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].id == other.id);
+    for (const auto& t : batch) CHECK(t.new_record());
+  }
+}
+
 TEST_CASE("the schema is written in the DDL Rails' SQLite adapter writes", "[sqlite][single-table]") {
   auto db = stitch::sqlite::open(":memory:");
   db.create_schema<DataSource, Sample, Tag>();

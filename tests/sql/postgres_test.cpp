@@ -267,16 +267,16 @@ TEST_CASE("PostgreSQL: the id sequence is advanced past an explicit id, and rese
   CHECK(postgres.advance_id_sql("tags") ==
         R"(SELECT setval(s, $1) FROM (SELECT pg_get_serial_sequence('"tags"', 'id')::regclass )"
         R"(AS s) q WHERE $1 > coalesce(pg_sequence_last_value(s), 0))");
-  CHECK(postgres.reserve_ids_sql("tags") ==
+  CHECK(postgres.reserve_ids_sql("tags", false) ==
         R"(SELECT nextval(q.s) FROM (SELECT pg_get_serial_sequence('"tags"', 'id')::regclass )"
         R"(AS s OFFSET 0) q CROSS JOIN generate_series(1, $1::bigint) ORDER BY 1)");
   // The table is quoted as an identifier, then as a string literal.
-  CHECK(postgres.reserve_ids_sql("it's \"odd\"") ==
+  CHECK(postgres.reserve_ids_sql("it's \"odd\"", true) ==
         R"(SELECT nextval(q.s) FROM (SELECT pg_get_serial_sequence('"it''s ""odd"""', 'id'))"
         R"(::regclass AS s OFFSET 0) q CROSS JOIN generate_series(1, $1::bigint) ORDER BY 1)");
 }
 
-TEST_CASE("PostgreSQL: isolation levels; SQLite has no sequence statements and one level",
+TEST_CASE("PostgreSQL: isolation levels; SQLite has one level and no statement to advance ids",
           "[sql][isolation]") {
   using stitch::isolation;
   CHECK(postgres.isolation_sql(isolation::serializable) ==
@@ -287,7 +287,6 @@ TEST_CASE("PostgreSQL: isolation levels; SQLite has no sequence statements and o
         "SET TRANSACTION ISOLATION LEVEL READ COMMITTED");
   CHECK(postgres.isolation_sql(isolation::database_default).empty());
   CHECK(sqlite.advance_id_sql("tags").empty());
-  CHECK(sqlite.reserve_ids_sql("tags").empty());
   CHECK(sqlite.isolation_sql(isolation::serializable).empty());
   CHECK(sqlite.isolation_sql(isolation::repeatable_read).empty());
   CHECK(sqlite.isolation_sql(isolation::read_committed).empty());
@@ -319,7 +318,7 @@ TEST_CASE("PostgreSQL: what the core asks of the dialect, against SQLite's answe
   CHECK_FALSE(postgres.forward_foreign_keys());
   CHECK_FALSE(sqlite.returns_inserted_id());
   CHECK_FALSE(sqlite.error_aborts_transaction());
-  CHECK_FALSE(sqlite.batches_inserts());
+  CHECK(sqlite.batches_inserts());
   CHECK(sqlite.forward_foreign_keys());
   std::string untyped;
   sqlite.typed_placeholder(untyped, 3, stitch::column_kind::real);

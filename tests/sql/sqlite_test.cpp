@@ -347,3 +347,18 @@ TEST_CASE("find selects by id, and by type below the root", "[sql][find]") {
         select_socrata + R"( WHERE "id" = ? AND "type" IN (?))");
   CHECK(find_sql(sqlite, plan_of<Tag>()) == select_tags + R"( WHERE "id" = ?)");
 }
+
+TEST_CASE("SQLite reserves ids after the table's largest and its AUTOINCREMENT counter",
+          "[sql][sequence]") {
+  CHECK(sqlite.reserves_after_last_id());
+  CHECK(sqlite.reserve_ids_sql("tags", true) ==
+        R"(SELECT max((SELECT coalesce(max("id"), 0) FROM "tags"), )"
+        R"(coalesce((SELECT "seq" FROM sqlite_sequence WHERE "name" = 'tags'), 0)))");
+  // Without sqlite_sequence (no AUTOINCREMENT table yet), the largest id alone.
+  CHECK(sqlite.reserve_ids_sql("tags", false) ==
+        R"(SELECT (SELECT coalesce(max("id"), 0) FROM "tags"))");
+  // The table is quoted as an identifier, and as a string literal.
+  CHECK(sqlite.reserve_ids_sql("it's \"odd\"", true) ==
+        R"(SELECT max((SELECT coalesce(max("id"), 0) FROM "it's ""odd"""), )"
+        R"(coalesce((SELECT "seq" FROM sqlite_sequence WHERE "name" = 'it''s "odd"'), 0)))");
+}

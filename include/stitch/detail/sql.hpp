@@ -248,8 +248,41 @@ inline std::string insert_sql(const dialect& d, const table_def& t, int cls, boo
   return std::move(b).str();
 }
 
-/// In joined tables, the INSERT of one class's own columns into its own table, with the id.
-inline std::string insert_part_sql(const dialect& d, const table_def& t, int cls) {
+/// The INSERT of `rows` rows into a single table with every column: id, type, then each
+/// class's own columns in class order.
+inline std::string insert_table_sql(const dialect& d, const table_def& t, std::size_t rows) {
+  sql_builder b(d);
+  b << "INSERT INTO ";
+  b.name(t.name) << " (";
+  b.name("id");
+  int per_row = 1;
+  if (t.has_type) {
+    b << ", ";
+    b.name("type");
+    ++per_row;
+  }
+  for (const auto& c : t.classes)
+    for (int column : c.own_columns) {
+      b << ", ";
+      b.name(t.columns[static_cast<std::size_t>(column)].name);
+      ++per_row;
+    }
+  b << ") VALUES ";
+  for (std::size_t row = 0; row < rows; ++row) {
+    b << (row == 0 ? "(" : ", (");
+    for (int i = 0; i < per_row; ++i) {
+      if (i != 0) b << ", ";
+      b.param();
+    }
+    b << ")";
+  }
+  return std::move(b).str();
+}
+
+/// In joined tables, the INSERT of `rows` rows of one class's own columns into its own table,
+/// each with the id.
+inline std::string insert_part_sql(const dialect& d, const table_def& t, int cls,
+                                   std::size_t rows = 1) {
   const auto& c = t.classes[static_cast<std::size_t>(cls)];
   sql_builder b(d);
   b << "INSERT INTO ";
@@ -259,13 +292,16 @@ inline std::string insert_part_sql(const dialect& d, const table_def& t, int cls
     b << ", ";
     b.name(t.columns[static_cast<std::size_t>(col)].name);
   }
-  b << ") VALUES (";
-  b.param();
-  for (std::size_t i = 0; i < c.own_columns.size(); ++i) {
-    b << ", ";
+  b << ") VALUES ";
+  for (std::size_t row = 0; row < rows; ++row) {
+    b << (row == 0 ? "(" : ", (");
     b.param();
+    for (std::size_t i = 0; i < c.own_columns.size(); ++i) {
+      b << ", ";
+      b.param();
+    }
+    b << ")";
   }
-  b << ")";
   return std::move(b).str();
 }
 
