@@ -82,6 +82,18 @@ void sort_by_id(std::vector<P>& objects) {
   objects = std::move(out);
 }
 
+/// Sorts owners by id (each object once) and returns the ids of those that have rows.
+template <class O>
+std::vector<std::int64_t> owner_keys(std::vector<O*>& owners) {
+  sort_by_id(owners);
+  std::vector<std::int64_t> keys;
+  keys.reserve(owners.size());
+  for (O* o : owners)
+    if (o->persisted() && o->id != 0 && (keys.empty() || keys.back() != o->id))
+      keys.push_back(o->id);
+  return keys;
+}
+
 template <class T>
 std::shared_ptr<T> to_shared(loaded<T>&& v) {
   if constexpr (is_polymorphic_query<T>) {
@@ -94,9 +106,16 @@ std::shared_ptr<T> to_shared(loaded<T>&& v) {
 /// Calls f(shared_ptr<T>) for every row a query on T loads.
 template <class T, class F>
 void load_rows(const load_plan& plan, lease& st, const link& l, F&& f) {
-  loaded<T> v{};
-  while (st.step())
-    if (load_row<T>(plan, *st, v, l)) f(to_shared<T>(std::move(v)));
+  if constexpr (is_polymorphic_query<T>) {
+    loaded<T> v{};
+    while (st.step())
+      if (load_row<T>(plan, *st, v, l)) f(to_shared<T>(std::move(v)));
+  } else {
+    while (st.step()) {  // each row read in place, into the object it stays in
+      auto obj = std::make_shared<T>();
+      if (load_row<T>(plan, *st, *obj, l)) f(std::move(obj));
+    }
+  }
 }
 
 /// Runs a query on T and calls f(shared_ptr<T>) for every row it loads.
@@ -337,12 +356,7 @@ requires((assoc<M>::kind == association_kind::has_many ||
   using T = typename A::target;
 
   static void load(session& s, std::vector<O*> owners, const link& l) {
-    sort_by_id(owners);
-    std::vector<std::int64_t> keys;
-    keys.reserve(owners.size());
-    for (O* o : owners)
-      if (o->persisted() && o->id != 0) keys.push_back(o->id);
-    sort_unique(keys);
+    const auto keys = owner_keys(owners);
     std::vector<std::vector<std::shared_ptr<T>>> children(owners.size());
     std::size_t at = 0;  // owners and rows both come in key order: merge them
     if (!keys.empty()) {
@@ -487,12 +501,7 @@ requires(assoc<M>::is_through) struct batch<M> {
   static void load_joined(session& s, std::vector<O*> owners, const link& l) {
     using PA = assoc<P>;
     using SA = assoc<S>;
-    sort_by_id(owners);
-    std::vector<std::int64_t> keys;
-    keys.reserve(owners.size());
-    for (O* o : owners)
-      if (o->persisted() && o->id != 0) keys.push_back(o->id);
-    sort_unique(keys);
+    const auto keys = owner_keys(owners);
     std::vector<std::vector<std::shared_ptr<T>>> found(owners.size());
     if (!keys.empty()) {
       const auto& d = s.sql_dialect();
@@ -514,16 +523,13 @@ requires(assoc<M>::is_through) struct batch<M> {
           statement_slot<batch>(),
           [&] { return q.render(d, plan, query_state::shape::rows); }, *plan.table);
       q.bind(*st, plan);
-      loaded<T> v{};
       std::size_t at = 0;  // owners and rows both come in owner key order: merge them
-      while (st.step()) {
+      load_rows<T>(plan, st, l, [&](std::shared_ptr<T> target) {
         const auto k = st->get_int64(owner_column);
-        if (!load_row<T>(plan, *st, v, l)) continue;
-        auto target = to_shared<T>(std::move(v));
         while (at < owners.size() && owners[at]->id < k) ++at;
         for (std::size_t i = at; i < owners.size() && owners[i]->id == k; ++i)
           found[i].push_back(target);
-      }
+      });
     }
     for (std::size_t i = 0; i < owners.size(); ++i)
       association_access::fill(owners[i]->*M, std::move(found[i]));
@@ -605,11 +611,7 @@ requires(assoc<M>::kind == association_kind::habtm) struct batch<M> {
   using names = habtm_names<M>;
 
   static void load(session& s, std::vector<O*> owners, const link& l) {
-    sort_by_id(owners);
-    std::vector<std::int64_t> keys;
-    for (O* o : owners)
-      if (o->persisted() && o->id != 0) keys.push_back(o->id);
-    sort_unique(keys);
+    const auto keys = owner_keys(owners);
     std::vector<std::pair<std::int64_t, std::int64_t>> pairs;
     if (!keys.empty()) {
       const std::string sql = [&] {  // the same text each time: prepared once
