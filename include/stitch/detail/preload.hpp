@@ -42,6 +42,19 @@ inline predicate_data in_key_list(const dialect& d, std::string_view column,
   return p;
 }
 
+/// `column IN (?, ...)` over text values.
+inline predicate_data in_texts(std::string_view column, const std::vector<std::string>& values) {
+  predicate_data d;
+  d.column(column);
+  d.text(" IN (");
+  for (std::size_t i = 0; i < values.size(); ++i) {
+    if (i != 0) d.text(", ");
+    d.value(values[i]);
+  }
+  d.text(")");
+  return d;
+}
+
 inline void sort_unique(std::vector<std::int64_t>& keys) {
   std::sort(keys.begin(), keys.end());
   keys.erase(std::unique(keys.begin(), keys.end()), keys.end());
@@ -127,15 +140,34 @@ void load_where(session& s, const query_state& q, const link& l, F&& f) {
   load_rows<T>(plan, st, l, std::forward<F>(f));
 }
 
-/// load_where for a query whose SQL depends on Key only: built and prepared once per
-/// connection.
+/// Loads the T rows whose `column` holds one of `keys` (and, given `types`, whose
+/// `type_column` holds one of them), ordered by that column and id, calling
+/// f(shared_ptr<T>) for each. The statement is built once per Key and connection; a call
+/// binds the keys as one list.
 template <class Key, class T, class F>
-void load_keyed(session& s, const query_state& q, const link& l, F&& f) {
+void load_by_keys(session& s, std::string_view column, std::span<const std::int64_t> keys,
+                  std::string_view type_column, const std::vector<std::string>* types,
+                  const link& l, F&& f) {
   const auto& plan = plan_of<T>();
+  const auto& d = s.sql_dialect();
   auto st = s.acquire(
       statement_slot<Key>(),
-      [&] { return q.render(s.sql_dialect(), plan, query_state::shape::rows); }, *plan.table);
-  q.bind(*st, plan);
+      [&] {
+        query_state q;
+        if (types != nullptr) q.conditions.push_back(in_texts(type_column, *types));
+        q.conditions.push_back(in_key_list(d, column, {}));
+        q.order.push_back({column, false});
+        if (column != "id") q.order.push_back({"id", false});
+        return q.render(d, plan, query_state::shape::rows);
+      },
+      *plan.table);
+  // The parameters in the order the query renders them: the plan's types, the condition's.
+  int index = filters_type(plan) ? bind_type_names(*st, plan, 1) : 1;
+  if (types != nullptr)
+    for (const auto& name : *types) st->bind_text(index++, name);
+  std::string list;
+  d.id_list(list, keys);
+  st->bind_text(index, list);
   load_rows<T>(plan, st, l, std::forward<F>(f));
 }
 
@@ -148,11 +180,8 @@ std::vector<std::shared_ptr<T>> load_by_ids(session& s, const std::vector<std::i
                                             const link& l) {
   std::vector<std::shared_ptr<T>> out;
   out.reserve(ids.size());
-  query_state q;
-  q.conditions.push_back(in_key_list(s.sql_dialect(), "id", ids));
-  q.order.push_back({"id", false});
-  load_keyed<by_ids_key<T>, T>(s, q, l,
-                               [&](std::shared_ptr<T> obj) { out.push_back(std::move(obj)); });
+  load_by_keys<by_ids_key<T>, T>(s, "id", ids, {}, nullptr, l,
+                                 [&](std::shared_ptr<T> obj) { out.push_back(std::move(obj)); });
   return out;
 }
 
@@ -207,18 +236,6 @@ const std::vector<std::string>& as_type_names() {
       return subtree_type_names<O>();
   }
   return base;
-}
-
-inline predicate_data in_texts(std::string_view column, const std::vector<std::string>& values) {
-  predicate_data d;
-  d.column(column);
-  d.text(" IN (");
-  for (std::size_t i = 0; i < values.size(); ++i) {
-    if (i != 0) d.text(", ");
-    d.value(values[i]);
-  }
-  d.text(")");
-  return d;
 }
 
 template <auto M>
@@ -360,13 +377,10 @@ requires((assoc<M>::kind == association_kind::has_many ||
     std::vector<std::vector<std::shared_ptr<T>>> children(owners.size());
     std::size_t at = 0;  // owners and rows both come in key order: merge them
     if (!keys.empty()) {
-      query_state q;
-      if constexpr (A::is_as)
-        q.conditions.push_back(in_texts(A::type_name.view(), as_type_names<M>()));
-      q.conditions.push_back(in_key_list(s.sql_dialect(), A::key_name.view(), keys));
-      q.order.push_back({A::key_name.view(), false});
-      q.order.push_back({"id", false});
-      load_keyed<batch, T>(s, q, l, [&](std::shared_ptr<T> child) {
+      const std::vector<std::string>* types = nullptr;
+      if constexpr (A::is_as) types = &as_type_names<M>();
+      load_by_keys<batch, T>(s, A::key_name.view(), keys, A::type_name.view(), types, l,
+                             [&](std::shared_ptr<T> child) {
         const auto k = key_value(A::key_of(*child));
         while (at < owners.size() && owners[at]->id < k) ++at;
         for (std::size_t i = at; i < owners.size() && owners[i]->id == k; ++i) {
@@ -505,24 +519,30 @@ requires(assoc<M>::is_through) struct batch<M> {
     std::vector<std::vector<std::shared_ptr<T>>> found(owners.size());
     if (!keys.empty()) {
       const auto& d = s.sql_dialect();
-      const auto& mid_table = table_of<mid>().name;
-      query_state q;
-      q.through = through_table{mid_table, SA::key_name.view(), PA::key_name.view()};
-      predicate_data in_owners;
-      std::string column;
-      d.quote(column, mid_table);
-      column += '.';
-      d.quote(column, PA::key_name.view());
-      in_owners.text(column);
-      append_key_list(in_owners, d, keys);
-      q.conditions.push_back(std::move(in_owners));
-      q.order.push_back({"id", false});
       const auto& plan = plan_of<T>();
-      const int owner_column = selected_columns(plan);
       auto st = s.acquire(
           statement_slot<batch>(),
-          [&] { return q.render(d, plan, query_state::shape::rows); }, *plan.table);
-      q.bind(*st, plan);
+          [&] {
+            const auto& mid_table = table_of<mid>().name;
+            query_state q;
+            q.through = through_table{mid_table, SA::key_name.view(), PA::key_name.view()};
+            predicate_data in_owners;
+            std::string column;
+            d.quote(column, mid_table);
+            column += '.';
+            d.quote(column, PA::key_name.view());
+            in_owners.text(column);
+            append_key_list(in_owners, d, {});
+            q.conditions.push_back(std::move(in_owners));
+            q.order.push_back({"id", false});
+            return q.render(d, plan, query_state::shape::rows);
+          },
+          *plan.table);
+      const int index = filters_type(plan) ? bind_type_names(*st, plan, 1) : 1;
+      std::string list;
+      d.id_list(list, keys);
+      st->bind_text(index, list);
+      const int owner_column = selected_columns(plan);
       std::size_t at = 0;  // owners and rows both come in owner key order: merge them
       load_rows<T>(plan, st, l, [&](std::shared_ptr<T> target) {
         const auto k = st->get_int64(owner_column);

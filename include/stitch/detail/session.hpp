@@ -7,6 +7,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
@@ -204,7 +205,7 @@ class session {
         throw usage_error(
             "an isolation level was asked of a transaction inside another (a savepoint): only "
             "the outermost transaction has one");
-      execute("SAVEPOINT " + savepoint_name(depth_));
+      run_level(savepoint_, depth_, "SAVEPOINT ");
     }
     ++depth_;
     levels_.push_back(next_level_serial());
@@ -220,7 +221,7 @@ class session {
         if (rolled_back(outer)) rolled_back_.insert(inner);
       released_into_.clear();
     } else {
-      execute("RELEASE SAVEPOINT " + savepoint_name(depth_ - 1));
+      run_level(release_, depth_ - 1, "RELEASE SAVEPOINT ");
       released_into_[levels_.back()] = levels_[levels_.size() - 2];
     }
     levels_.pop_back();
@@ -350,6 +351,16 @@ class session {
 
   static std::string savepoint_name(int level) { return "stitch_" + std::to_string(level); }
 
+  // SAVEPOINT or RELEASE of a level: prepared once per connection and level.
+  void run_level(std::vector<std::unique_ptr<backend::statement>>& cache, int level,
+                 std::string_view verb) {
+    const auto at = static_cast<std::size_t>(level);
+    if (cache.size() <= at) cache.resize(at + 1);
+    auto& st = cache[at];
+    if (!st) st = connection_->prepare(std::string(verb) + savepoint_name(level));
+    run(st, st->sql());
+  }
+
   std::unique_ptr<backend::connection> connection_;
   std::vector<std::unique_ptr<cached>> slots_;
   std::unordered_map<std::string, cached> by_sql_;
@@ -359,6 +370,7 @@ class session {
   }
 
   std::unique_ptr<backend::statement> begin_write_, begin_read_, commit_, rollback_;
+  std::vector<std::unique_ptr<backend::statement>> savepoint_, release_;  // by level
   int depth_ = 0;
   bool aborted_ = false;
   std::vector<std::uint64_t> levels_;                               // serial per open level
