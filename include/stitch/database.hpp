@@ -489,14 +489,13 @@ class database {
     void (*stamp)(record&, bool, std::int64_t);
   };
 
-  // New objects of save_all waiting to be inserted together, per class, by multi-row
-  // INSERTs (dialects that batch inserts). An object waiting counts as saved in this
-  // transaction already (so that the same object twice is caught). At the flush, the ids
-  // are drawn ahead for the table in the order the objects came, so that ids follow that
-  // order as they do with one INSERT each. Where none can be drawn, the database returns
-  // them: per class where it returns the ids of a multi-row INSERT in row order
-  // (PostgreSQL), else one INSERT each, in the order given (SQLite, whose RETURNING rows
-  // come in no defined order).
+  // New objects of save_all waiting to be inserted together by multi-row INSERTs (dialects
+  // that batch inserts): per table in one table, per class in joined tables. An object
+  // waiting counts as saved in this transaction already (so that the same object twice is
+  // caught). At the flush, the ids are drawn ahead for the table in the order the objects
+  // came, so that ids follow that order as they do with one INSERT each. Where none can be
+  // drawn, each object has an INSERT of its own, in that order (SQLite's RETURNING rows come
+  // in no defined order, so ids are never read from a multi-row INSERT).
   class batched_inserts {
    public:
     explicit batched_inserts(bool enabled) : enabled_(enabled) {}
@@ -509,7 +508,7 @@ class database {
       using Root = typename C::stitch_root;
       constexpr insert_fn fn = [] {
         if constexpr (detail::is_joined<Root>()) {
-          return &database::insert_rows<C>;
+          return &database::insert_joined_rows<C>;
         } else {
           return &database::insert_table_rows<Root>;
         }
@@ -530,20 +529,18 @@ class database {
     }
     void flush(database& db, graph_write& g) {
       if (order_.empty()) return;
-      const bool with_ids = (db.*reserve_)(order_);
-      if (!with_ids && !db.sql_dialect().returns_inserted_id()) {
-        for (const auto& p : order_) (db.*p.insert_one)(*p.obj, g);
-      } else {
+      if ((db.*reserve_)(order_)) {
         for (auto& c : classes_)
-          if (!c.waiting.empty()) (db.*c.insert)(c.waiting, g, with_ids);
+          if (!c.waiting.empty()) (db.*c.insert)(c.waiting, g);
+      } else {
+        for (const auto& p : order_) (db.*p.insert_one)(*p.obj, g);
       }
       for (auto& c : classes_) c.waiting.clear();
       order_.clear();
     }
 
    private:
-    using insert_fn =
-        void (database::*)(const std::vector<pending_insert>&, graph_write&, bool);
+    using insert_fn = void (database::*)(const std::vector<pending_insert>&, graph_write&);
     using reserve_fn = bool (database::*)(const std::vector<pending_insert>&);
     struct waiting_class {
       insert_fn insert;
@@ -617,29 +614,13 @@ class database {
     return limit;
   }
 
-  // In joined tables, inserts objects of class C: with their ids, table by table; without,
-  // an INSERT each.
-  template <class C>
-  void insert_rows(const std::vector<pending_insert>& objects, graph_write& g, bool with_ids) {
-    if (!with_ids) {
-      for (const auto& p : objects) insert_one<C>(*p.obj, g);
-      return;
-    }
-    insert_joined_rows<C>(objects, g);
-  }
-
   // In a single table, inserts objects of the classes of Root's hierarchy, which hold their
   // ids, by multi-row INSERTs of every column of the table (NULL where a row's class has
   // no such column): chunks of a power of two rows (at most 512, within the connection's
   // parameter limit), each size prepared once per connection; or by the connection's bulk
-  // path. Without ids, an INSERT each.
+  // path.
   template <class Root>
-  void insert_table_rows(const std::vector<pending_insert>& objects, graph_write& g,
-                         bool with_ids) {
-    if (!with_ids) {
-      for (const auto& p : objects) (this->*p.insert_one)(*p.obj, g);
-      return;
-    }
+  void insert_table_rows(const std::vector<pending_insert>& objects, graph_write& g) {
     if (objects.size() >= copy_threshold && copy_table_rows<Root>(objects, g)) return;
     static const auto slots = []<int... I>(std::integer_sequence<int, I...>) {
       return std::array<std::size_t, sizeof...(I)>{

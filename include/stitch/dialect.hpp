@@ -74,9 +74,9 @@ class dialect {
     return "SET CONSTRAINTS ALL DEFERRED";
   }
 
-  /// True when save_all should insert the new objects of a class by multi-row INSERTs with
-  /// ids drawn ahead by reserve_ids_sql (or, where none can be drawn, with the ids RETURNING
-  /// gives back, which are read in row order only where returns_inserted_id()).
+  /// True when save_all should insert new objects by multi-row INSERTs (or the connection's
+  /// bulk path) with ids drawn ahead by reserve_ids_sql; where none can be drawn, each object
+  /// has an INSERT of its own.
   [[nodiscard]] virtual bool batches_inserts() const noexcept { return false; }
 
   /// True when a failed statement leaves the open transaction unusable until it is rolled
