@@ -628,8 +628,7 @@ class database {
     }
     (std::make_integer_sequence<int, max_rows_log2 + 1>{});
     const auto& t = detail::table_of<Root>();
-    int per_row = 1 + (t.has_type ? 1 : 0);
-    for (const auto& c : t.classes) per_row += static_cast<int>(c.own_columns.size());
+    const int per_row = static_cast<int>(detail::table_columns_in_order(t).size());
     const int limit = rows_log2_limit(per_row);
     for (std::size_t done = 0; done < objects.size();) {
       int log2 = limit;
@@ -699,11 +698,9 @@ class database {
     constexpr int cls = static_cast<int>(detail::mapping<C>::index);
     const auto& d = sql_dialect();
     const auto& lineage = t.classes[cls].lineage;
-    const int type_params = t.has_type ? 1 : 0;
     int widest = 0;
     for (int part : lineage)
-      widest = std::max(widest, 1 + (part == 0 ? type_params : 0) +
-                                    static_cast<int>(t.classes[part].own_columns.size()));
+      widest = std::max(widest, static_cast<int>(detail::part_columns(t, part).size()));
     const int limit = rows_log2_limit(widest);
     for (std::size_t done = 0; done < objects.size();) {
       int log2 = limit;
@@ -715,26 +712,30 @@ class database {
             const int part = lineage[level++];
             auto st = live().acquire(
                 part_rows_slot<C, Cols>(log2),
-                [&] {
-                  return part == 0 ? detail::insert_sql(d, t, cls, true, rows)
-                                   : detail::insert_part_sql(d, t, part, rows);
-                },
-                t);
-            const int own = static_cast<int>(t.classes[part].own_columns.size());
+                [&] { return detail::insert_part_sql(d, t, part, rows); }, t);
             int index = 1;
-            for (std::size_t k = done; k < done + rows; ++k) {
-              const C& o = static_cast<const C&>(*objects[k].obj);
-              st->bind_int64(index++, o.id);
-              if (part == 0 && t.has_type) st->bind_text(index++, t.classes[cls].type_name);
-              bind_part<C>(static_cast<const Cols&>(o), *st, index, true, g.now_, part);
-              index += own;
-            }
-            while (st.step()) {
-            }
+            for (std::size_t k = done; k < done + rows; ++k)
+              index = bind_part_row<C, Cols>(*objects[k].obj, *st, index, part, g.now_);
+            st.step();
           });
       done += rows;
     }
     for (const auto& p : objects) g.stamps_.push_back({p.obj, true, &stamp_as<C>});
+  }
+
+  // Binds an object's row of one of its joined tables (part_columns), from `first`: the id,
+  // the type in the root's table, the class's own columns. Returns the index after the row.
+  template <class C, class Cols>
+  static int bind_part_row(const record& r, backend::parameters& st, int first, int part,
+                           std::int64_t now) {
+    const auto& t = detail::table_of<C>();
+    const C& o = static_cast<const C&>(r);
+    int index = first;
+    st.bind_int64(index++, o.id);
+    if (part == 0 && t.has_type)
+      st.bind_text(index++, t.classes[detail::mapping<C>::index].type_name);
+    bind_part<C>(static_cast<const Cols&>(o), st, index, true, now, part);
+    return index + static_cast<int>(t.classes[static_cast<std::size_t>(part)].own_columns.size());
   }
 
   // The statement slot of the multi-row INSERT of 2^log2 rows into the table of Cols, for
@@ -758,10 +759,8 @@ class database {
   template <class Root>
   bool copy_table_rows(const std::vector<pending_insert>& objects, graph_write& g) {
     const auto& t = detail::table_of<Root>();
-    std::vector<std::string> columns{"id"};
-    if (t.has_type) columns.emplace_back("type");
-    for (const auto& c : t.classes)
-      for (int column : c.own_columns) columns.push_back(t.columns[column].name);
+    const auto order = detail::table_columns_in_order(t);
+    const std::vector<std::string> columns(order.begin(), order.end());
     auto& s = live();
     s.check_not_aborted();
     try {
@@ -799,9 +798,8 @@ class database {
           static_cast<const C&>(*objects.front().obj), [&]<class Cols>(const Cols&) {
             const int part = lineage[level++];
             if (!copied) return;
-            std::vector<std::string> columns{"id"};
-            if (part == 0 && t.has_type) columns.emplace_back("type");
-            for (int c : t.classes[part].own_columns) columns.push_back(t.columns[c].name);
+            const auto order = detail::part_columns(t, part);
+            const std::vector<std::string> columns(order.begin(), order.end());
             auto writer = s.connection().copy_into(t.classes[part].table, columns);
             if (!writer) {
               copied = false;  // a connection has a bulk path for every table or for none
@@ -809,11 +807,7 @@ class database {
             }
             s.count_execution();
             for (const auto& p : objects) {
-              const C& o = static_cast<const C&>(*p.obj);
-              int index = 1;
-              writer->bind_int64(index++, o.id);
-              if (part == 0 && t.has_type) writer->bind_text(index++, t.classes[cls].type_name);
-              bind_part<C>(static_cast<const Cols&>(o), *writer, index, true, g.now_, part);
+              bind_part_row<C, Cols>(*p.obj, *writer, 1, part, g.now_);
               writer->write_row();
             }
             writer->finish();

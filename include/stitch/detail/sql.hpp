@@ -248,29 +248,21 @@ inline std::string insert_sql(const dialect& d, const table_def& t, int cls, boo
   return std::move(b).str();
 }
 
-/// The INSERT of `rows` rows into a single table with every column: id, type, then each
-/// class's own columns in class order.
-inline std::string insert_table_sql(const dialect& d, const table_def& t, std::size_t rows) {
+/// "INSERT INTO "table" ("a", ...) VALUES (?, ...), ..." for `rows` rows of these columns.
+inline std::string insert_rows_sql(const dialect& d, std::string_view table,
+                                   const std::vector<std::string_view>& columns,
+                                   std::size_t rows) {
   sql_builder b(d);
   b << "INSERT INTO ";
-  b.name(t.name) << " (";
-  b.name("id");
-  int per_row = 1;
-  if (t.has_type) {
-    b << ", ";
-    b.name("type");
-    ++per_row;
+  b.name(table) << " (";
+  for (std::size_t i = 0; i < columns.size(); ++i) {
+    if (i != 0) b << ", ";
+    b.name(columns[i]);
   }
-  for (const auto& c : t.classes)
-    for (int column : c.own_columns) {
-      b << ", ";
-      b.name(t.columns[static_cast<std::size_t>(column)].name);
-      ++per_row;
-    }
   b << ") VALUES ";
   for (std::size_t row = 0; row < rows; ++row) {
     b << (row == 0 ? "(" : ", (");
-    for (int i = 0; i < per_row; ++i) {
+    for (std::size_t i = 0; i < columns.size(); ++i) {
       if (i != 0) b << ", ";
       b.param();
     }
@@ -279,30 +271,36 @@ inline std::string insert_table_sql(const dialect& d, const table_def& t, std::s
   return std::move(b).str();
 }
 
-/// In joined tables, the INSERT of `rows` rows of one class's own columns into its own table,
-/// each with the id.
+/// Every column of a single table, in the order save_all writes them: id, type, then each
+/// class's own columns in class order.
+inline std::vector<std::string_view> table_columns_in_order(const table_def& t) {
+  std::vector<std::string_view> out{"id"};
+  if (t.has_type) out.emplace_back("type");
+  for (const auto& c : t.classes)
+    for (int column : c.own_columns) out.emplace_back(t.columns[static_cast<std::size_t>(column)].name);
+  return out;
+}
+
+/// In joined tables, the columns of one class's own table that an insert writes: id, type
+/// (the root's table), then the class's own columns.
+inline std::vector<std::string_view> part_columns(const table_def& t, int cls) {
+  std::vector<std::string_view> out{"id"};
+  if (cls == 0 && t.has_type) out.emplace_back("type");
+  for (int column : t.classes[static_cast<std::size_t>(cls)].own_columns)
+    out.emplace_back(t.columns[static_cast<std::size_t>(column)].name);
+  return out;
+}
+
+/// The INSERT of `rows` rows into a single table with every column (table_columns_in_order).
+inline std::string insert_table_sql(const dialect& d, const table_def& t, std::size_t rows) {
+  return insert_rows_sql(d, t.name, table_columns_in_order(t), rows);
+}
+
+/// In joined tables, the INSERT of `rows` rows into one class's own table (part_columns).
 inline std::string insert_part_sql(const dialect& d, const table_def& t, int cls,
                                    std::size_t rows = 1) {
-  const auto& c = t.classes[static_cast<std::size_t>(cls)];
-  sql_builder b(d);
-  b << "INSERT INTO ";
-  b.name(c.table) << " (";
-  b.name("id");
-  for (int col : c.own_columns) {
-    b << ", ";
-    b.name(t.columns[static_cast<std::size_t>(col)].name);
-  }
-  b << ") VALUES ";
-  for (std::size_t row = 0; row < rows; ++row) {
-    b << (row == 0 ? "(" : ", (");
-    b.param();
-    for (std::size_t i = 0; i < c.own_columns.size(); ++i) {
-      b << ", ";
-      b.param();
-    }
-    b << ")";
-  }
-  return std::move(b).str();
+  return insert_rows_sql(d, t.classes[static_cast<std::size_t>(cls)].table,
+                         part_columns(t, cls), rows);
 }
 
 /// In joined tables, the UPDATE of one class's own columns in its own table; the id is the
