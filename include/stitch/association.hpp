@@ -217,6 +217,18 @@ std::string_view polymorphic_type_value(const record& r) {
   }
 }
 
+/// Where a belongs_to keeps the `<name>_type` value of a pending set(): a string_view for a
+/// polymorphic one, nothing (an empty member that reads as "") for the others.
+struct no_type_name {
+  constexpr no_type_name() noexcept = default;
+  constexpr no_type_name(std::string_view /*none*/) noexcept {}        // NOLINT(*-explicit-*)
+  constexpr operator std::string_view() const noexcept { return {}; }  // NOLINT(*-explicit-*)
+};
+template <class Target>
+using pending_type_t =
+    std::conditional_t<std::is_same_v<typename polymorphic_target<Target>::type, record>,
+                       std::string_view, no_type_name>;
+
 struct association_access;
 /// Writes a belongs_to's set()/clear() into its owner's columns when the owner is known.
 template <class B>
@@ -244,9 +256,14 @@ class association_base {
     return const_cast<char*>(reinterpret_cast<const char*>(this)) - info_->offset;
   }
 
+  [[nodiscard]] link link_to_session() const noexcept { return {session_, strict_}; }
+
+  // 24 bytes in all: the flags share the word after the session serial.
   const association_info* info_ = nullptr;
-  link link_{};
+  std::uint64_t session_ = 0;  // the serial of the session that attached it (link::session)
+  bool strict_ = false;        // link::strict
   mutable bool loaded_ = false;
+  bool pending_ = false;  // belongs_to: a set() or clear() not yet written into the owner's key
 
  private:
   friend struct association_access;
@@ -263,14 +280,14 @@ class association_base {
           ": it cannot load by itself; save the object first or load the association with "
           "db.load(object, &Class::association)");
     }
-    if (link_.strict) throw strict_loading_violation(info_->owner_class, info_->name, where);
-    session* s = session_registry::find(link_.session);
+    if (strict_) throw strict_loading_violation(info_->owner_class, info_->name, where);
+    session* s = session_registry::find(session_);
     if (s == nullptr)
       throw usage_error(std::string(info_->owner_class) + "::" + std::string(info_->name) +
                         " was touched at " + where.file_name() + ":" +
                         std::to_string(where.line()) +
                         " but was not loaded, and the database its object came from is closed");
-    info_->load(*s, owner(), link_);
+    info_->load(*s, owner(), link_to_session());
   }
 };
 
@@ -526,7 +543,7 @@ class belongs_to
     this->release();
     this->target_ = detail::as_element<element_type>(std::move(target));
     this->loaded_ = true;
-    pending_ = true;
+    this->pending_ = true;
     pending_id_ = this->target_->id;
     pending_type_ = detail::polymorphic_type_value<Target, Options...>(*this->target_);
     detail::apply_pending_of(*this);
@@ -546,7 +563,7 @@ class belongs_to
     this->release();
     this->target_.reset();
     this->loaded_ = false;
-    pending_ = true;
+    this->pending_ = true;
     pending_id_ = target.id;
     pending_type_ = detail::polymorphic_type_value<Target, Options...>(target);
     detail::apply_pending_of(*this);
@@ -554,10 +571,10 @@ class belongs_to
   /// Sets the foreign key (and `<name>_type`) to NULL; the foreign key must be std::optional.
   /// On failure the association is unchanged.
   void clear() {
-    const bool was_pending = pending_;
+    const bool was_pending = this->pending_;
     const auto was_id = pending_id_;
     const auto was_type = pending_type_;
-    pending_ = true;
+    this->pending_ = true;
     pending_id_ = 0;
     pending_type_ = {};
     auto held = std::move(this->target_);
@@ -565,7 +582,7 @@ class belongs_to
       detail::apply_pending_of(*this);
     } catch (...) {
       this->target_ = std::move(held);
-      pending_ = was_pending;
+      this->pending_ = was_pending;
       pending_id_ = was_id;
       pending_type_ = was_type;
       throw;
@@ -579,9 +596,10 @@ class belongs_to
  private:
   friend struct detail::association_access;
 
-  bool pending_ = false;  // set() or clear() not yet written into the owner's columns
+  // The key a set() or clear() still has to write (association_base::pending_), and for a
+  // polymorphic one the `<name>_type` value; a plain belongs_to has no type to keep.
   std::int64_t pending_id_ = 0;
-  std::string_view pending_type_;
+  [[no_unique_address]] detail::pending_type_t<Target> pending_type_;
 };
 
 /// The target holds the owner's key: one object (the first by id when there are several).

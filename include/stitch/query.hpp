@@ -16,6 +16,7 @@
 
 #include "detail/loader.hpp"
 #include "detail/mapping.hpp"
+#include "detail/pages.hpp"
 #include "detail/preload.hpp"
 #include "detail/query_state.hpp"
 #include "detail/session.hpp"
@@ -284,6 +285,7 @@ class query {
   // Reads the rows in place into blocks of about 64 KiB, then moves them once into `out`,
   // sized exactly: a vector of objects grown by doubling would move each object again at
   // every growth and touch fresh memory each time. A first block's worth stays in `out`.
+  // The exact vector is written front to back at once, so it asks for huge pages.
   void read_in_blocks(detail::lease& st, const detail::load_plan& plan, const detail::link& l,
                       std::vector<value_type>& out) const {
     constexpr std::size_t block = std::max<std::size_t>(16, (64 * 1024) / sizeof(value_type));
@@ -304,6 +306,7 @@ class query {
     if (blocks.empty()) return;
     std::vector<value_type> all;
     all.reserve(total);
+    detail::prefer_huge_pages(all.data(), total * sizeof(value_type));
     std::move(out.begin(), out.end(), std::back_inserter(all));
     for (auto& b : blocks) std::move(b.begin(), b.end(), std::back_inserter(all));
     out = std::move(all);

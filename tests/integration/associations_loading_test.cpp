@@ -467,6 +467,53 @@ TEST_CASE("three levels for a thousand sources take exactly three statements",
   CHECK(counter.delta() == 0);  // everything, inverses included, was loaded
 }
 
+TEST_CASE("an object loaded by includes outlives its owner and everything else of its load",
+          "[associations][includes]") {
+  // Enough values that a load fills its small blocks and goes on in blocks of 4 MiB.
+  stitch::test::test_database db;
+  create_association_schema(*db);
+  CsvFile source;
+  source.name = "calls";
+  db->save(source);
+  Field field = make_field(*db, source, "township");
+  std::vector<UniqueValue> values;
+  for (int k = 0; k < 20'000; ++k) {
+    UniqueValue v;
+    v.field_id = field.id;
+    v.value = "township number " + std::to_string(k) + " of Montgomery County";
+    v.count = k;
+    values.push_back(std::move(v));
+  }
+  db->save_all(values);
+
+  std::shared_ptr<UniqueValue> first;
+  std::shared_ptr<UniqueValue> middle;
+  std::shared_ptr<UniqueValue> last;
+  {
+    auto loaded =
+        db->all<DataSource>().includes(&DataSource::fields, &Field::unique_values).to_vector();
+    REQUIRE(loaded.size() == 1);
+    const auto& kept = loaded[0]->fields.at(0).unique_values.shared();
+    REQUIRE(kept.size() == 20'000);
+    first = kept.front();
+    middle = kept[12'345];
+    last = kept.back();
+  }  // the sources, fields and every other value are released here
+  CHECK(first->value == "township number 0 of Montgomery County");
+  CHECK(middle->value == "township number 12345 of Montgomery County");
+  CHECK(middle->count == 12'345);
+  CHECK(middle->id == values[12'345].id);
+  CHECK(last->value == "township number 19999 of Montgomery County");
+  // The owner is gone: the inverse reference was reset, and touching it loads the row again.
+  REQUIRE(middle->field.get() != nullptr);
+  CHECK(middle->field.get()->name == "township");
+
+  // A kept object is saved like any other.
+  middle->count = -1;
+  db->save(*middle);
+  CHECK(db->find<UniqueValue>(middle->id).count == -1);
+}
+
 TEST_CASE("each level of an include path adds one statement", "[associations][includes]") {
   stitch::test::test_database db;
   world w;

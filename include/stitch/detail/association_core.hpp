@@ -522,10 +522,11 @@ void lazy_load(session& s, void* owner, const link& l);
 struct association_access {
   static void attach(association_base& a, const association_info* info, const link& l) noexcept {
     a.info_ = info;
-    a.link_ = l;
+    a.session_ = l.session;
+    a.strict_ = l.strict;
   }
   static const association_info* info(const association_base& a) noexcept { return a.info_; }
-  static const link& link_of(const association_base& a) noexcept { return a.link_; }
+  static link link_of(const association_base& a) noexcept { return a.link_to_session(); }
   static void mark_loaded(const association_base& a) noexcept { a.loaded_ = true; }
 
   template <class T>
@@ -572,14 +573,15 @@ struct association_access {
   }
   template <class B>
   static std::string_view pending_type(const B& a) noexcept {
-    return a.pending_type_;
+    return std::string_view(a.pending_type_);
   }
   /// Writes a belongs_to's set()/clear() into its owner's columns when the owner is known.
   template <class B>
   static void apply_pending(B& a) {
     if (a.info_ == nullptr || !a.pending_) return;
     if (a.target_ && a.target_->new_record()) return;  // its id comes when the owner is saved
-    a.info_->write_key(a.owner(), a.target_ ? a.target_->id : a.pending_id_, a.pending_type_);
+    a.info_->write_key(a.owner(), a.target_ ? a.target_->id : a.pending_id_,
+                       std::string_view(a.pending_type_));
     a.pending_ = false;
   }
   template <class H>

@@ -16,6 +16,7 @@
 #include "association_core.hpp"
 #include "loader.hpp"
 #include "mapping.hpp"
+#include "object_blocks.hpp"
 #include "query_state.hpp"
 #include "session.hpp"
 #include "sql.hpp"
@@ -124,9 +125,13 @@ void load_rows(const load_plan& plan, lease& st, const link& l, F&& f) {
     while (st.step())
       if (load_row<T>(plan, *st, v, l)) f(to_shared<T>(std::move(v)));
   } else {
+    object_blocks<T> blocks;
     while (st.step()) {  // each row read in place, into the object it stays in
-      auto obj = std::make_shared<T>();
-      if (load_row<T>(plan, *st, *obj, l)) f(std::move(obj));
+      if (load_row<T>(plan, *st, blocks.make(), l)) {
+        f(blocks.take_last());
+      } else {
+        blocks.drop_last();
+      }
     }
   }
 }
