@@ -78,9 +78,9 @@ class record {
   [[nodiscard]] virtual std::string_view type_name() const noexcept = 0;
 
   /// True once the object was loaded from or saved to the database.
-  [[nodiscard]] bool persisted() const noexcept { return persisted_; }
+  [[nodiscard]] bool persisted() const noexcept { return persisted_ != 0; }
   /// True until the object has a row.
-  [[nodiscard]] bool new_record() const noexcept { return !persisted_; }
+  [[nodiscard]] bool new_record() const noexcept { return persisted_ == 0; }
 
  protected:
   record() = default;
@@ -91,9 +91,10 @@ class record {
 
  private:
   friend struct detail::record_access;
-  bool persisted_ = false;
-  // The transaction level that inserted the row, while that level may still be rolled back.
-  std::uint64_t inserted_in_ = 0;
+  // One word: whether the row exists, and the transaction level that inserted it while that
+  // level may still be rolled back (a serial; 63 bits never run out).
+  std::uint64_t persisted_ : 1 = 0;
+  std::uint64_t inserted_in_ : 63 = 0;
 };
 
 /// A root model (of a hierarchy, or a plain model): `struct Field : stitch::model<Field,
@@ -213,7 +214,7 @@ using lineage_t = typename lineage<T>::type;
 
 // Grants the core write access to record's private state.
 struct record_access {
-  static void set_persisted(record& r, bool value) noexcept { r.persisted_ = value; }
+  static void set_persisted(record& r, bool value) noexcept { r.persisted_ = value ? 1 : 0; }
   static std::uint64_t inserted_in(const record& r) noexcept { return r.inserted_in_; }
   static void set_inserted_in(record& r, std::uint64_t level) noexcept { r.inserted_in_ = level; }
 };

@@ -25,22 +25,51 @@ namespace stitch::detail {
 
 // ---- Keys in lists -------------------------------------------------------------------------
 
-/// Tests what precedes against every key of a list bound as one text parameter (see
-/// dialect::id_list_open): the statement is the same for any number of keys.
-inline void append_key_list(predicate_data& p, const dialect& d,
-                            std::span<const std::int64_t> keys) {
+/// How a load's statement tests a key column: against one key (`= ?`: a lazy load, or the
+/// includes of one owner), or against every key of a list bound as one text parameter (see
+/// dialect::id_list_open), the same statement for any number of keys. Each form is prepared
+/// once per connection, in its own statement slot.
+enum class key_form : bool { one, list };
+
+inline key_form form_for(std::span<const std::int64_t> keys) noexcept {
+  return keys.size() == 1 ? key_form::one : key_form::list;
+}
+
+template <class Key>
+struct one_key {};
+/// The statement slot of Key's statement in this form.
+template <class Key>
+std::size_t key_slot(key_form form) {
+  return form == key_form::one ? statement_slot<one_key<Key>>() : statement_slot<Key>();
+}
+
+/// Appends the test of what precedes, in this form.
+inline void append_key_test(predicate_data& p, const dialect& d, key_form form) {
+  if (form == key_form::one) {
+    p.text(" = ");
+    p.value(std::int64_t{0});
+    return;
+  }
   p.text(d.id_list_open());
-  std::string list;
-  d.id_list(list, keys);
-  p.value(std::move(list));
+  p.value(std::string());
   p.text(d.id_list_close());
 }
-inline predicate_data in_key_list(const dialect& d, std::string_view column,
-                                  std::span<const std::int64_t> keys) {
+inline predicate_data key_test(const dialect& d, std::string_view column, key_form form) {
   predicate_data p;
   p.column(column);
-  append_key_list(p, d, keys);
+  append_key_test(p, d, form);
   return p;
+}
+/// Binds the keys at `index`, in the form form_for(keys) chose. A list's text is written into
+/// `list`, which must outlive the statement's run (text is bound without a copy).
+inline void bind_keys(backend::statement& st, int index, const dialect& d,
+                      std::span<const std::int64_t> keys, std::string& list) {
+  if (form_for(keys) == key_form::one) {
+    st.bind_int64(index, keys.front());
+    return;
+  }
+  d.id_list(list, keys);
+  st.bind_text(index, list);
 }
 
 /// `column IN (?, ...)` over text values.
@@ -147,20 +176,20 @@ void load_where(session& s, const query_state& q, const link& l, F&& f) {
 
 /// Loads the T rows whose `column` holds one of `keys` (and, given `types`, whose
 /// `type_column` holds one of them), ordered by that column and id, calling
-/// f(shared_ptr<T>) for each. The statement is built once per Key and connection; a call
-/// binds the keys as one list.
+/// f(shared_ptr<T>) for each. The statement is built once per Key, key_form and connection.
 template <class Key, class T, class F>
 void load_by_keys(session& s, std::string_view column, std::span<const std::int64_t> keys,
                   std::string_view type_column, const std::vector<std::string>* types,
                   const link& l, F&& f) {
   const auto& plan = plan_of<T>();
   const auto& d = s.sql_dialect();
+  const auto form = form_for(keys);
   auto st = s.acquire(
-      statement_slot<Key>(),
+      key_slot<Key>(form),
       [&] {
         query_state q;
         if (types != nullptr) q.conditions.push_back(in_texts(type_column, *types));
-        q.conditions.push_back(in_key_list(d, column, {}));
+        q.conditions.push_back(key_test(d, column, form));
         q.order.push_back({column, false});
         if (column != "id") q.order.push_back({"id", false});
         return q.render(d, plan, query_state::shape::rows);
@@ -171,8 +200,7 @@ void load_by_keys(session& s, std::string_view column, std::span<const std::int6
   if (types != nullptr)
     for (const auto& name : *types) st->bind_text(index++, name);
   std::string list;
-  d.id_list(list, keys);
-  st->bind_text(index, list);
+  bind_keys(*st, index, d, keys, list);
   load_rows<T>(plan, st, l, std::forward<F>(f));
 }
 
@@ -525,8 +553,9 @@ requires(assoc<M>::is_through) struct batch<M> {
     if (!keys.empty()) {
       const auto& d = s.sql_dialect();
       const auto& plan = plan_of<T>();
+      const auto form = form_for(keys);
       auto st = s.acquire(
-          statement_slot<batch>(),
+          key_slot<batch>(form),
           [&] {
             const auto& mid_table = table_of<mid>().name;
             query_state q;
@@ -537,7 +566,7 @@ requires(assoc<M>::is_through) struct batch<M> {
             column += '.';
             d.quote(column, PA::key_name.view());
             in_owners.text(column);
-            append_key_list(in_owners, d, {});
+            append_key_test(in_owners, d, form);
             q.conditions.push_back(std::move(in_owners));
             q.order.push_back({"id", false});
             return q.render(d, plan, query_state::shape::rows);
@@ -545,8 +574,7 @@ requires(assoc<M>::is_through) struct batch<M> {
           *plan.table);
       const int index = filters_type(plan) ? bind_type_names(*st, plan, 1) : 1;
       std::string list;
-      d.id_list(list, keys);
-      st->bind_text(index, list);
+      bind_keys(*st, index, d, keys, list);
       const int owner_column = selected_columns(plan);
       std::size_t at = 0;  // owners and rows both come in owner key order: merge them
       load_rows<T>(plan, st, l, [&](std::shared_ptr<T> target) {
@@ -639,13 +667,14 @@ requires(assoc<M>::kind == association_kind::habtm) struct batch<M> {
     const auto keys = owner_keys(owners);
     std::vector<std::pair<std::int64_t, std::int64_t>> pairs;
     if (!keys.empty()) {
-      const std::string sql = [&] {  // the same text each time: prepared once
+      const auto form = form_for(keys);
+      const std::string sql = [&] {  // the same text for each form: prepared once
         sql_builder b(s.sql_dialect());
         b << "SELECT ";
         b.name(names::owner_key()) << ", ";
         b.name(names::target_key()) << " FROM ";
         b.name(names::join_table()) << " WHERE ";
-        b.pieces(in_key_list(s.sql_dialect(), names::owner_key(), {}));
+        b.pieces(key_test(s.sql_dialect(), names::owner_key(), form));
         b << " ORDER BY ";
         b.name(names::owner_key()) << ", ";
         b.name(names::target_key());
@@ -653,8 +682,7 @@ requires(assoc<M>::kind == association_kind::habtm) struct batch<M> {
       }();
       auto st = s.acquire(sql, nullptr);
       std::string list;
-      s.sql_dialect().id_list(list, keys);
-      st->bind_text(1, list);
+      bind_keys(*st, 1, s.sql_dialect(), keys, list);
       while (st.step()) pairs.emplace_back(st->get_int64(0), st->get_int64(1));
     }
     std::vector<std::int64_t> ids;
