@@ -469,7 +469,8 @@ TEST_CASE("three levels for a thousand sources take exactly three statements",
 
 TEST_CASE("an object loaded by includes outlives its owner and everything else of its load",
           "[associations][includes]") {
-  // Enough values that a load fills its small blocks and goes on in blocks of 4 MiB.
+  // Enough values that the load makes its first 64 KiB of objects one by one and the rest in
+  // blocks of 4 MiB.
   stitch::test::test_database db;
   create_association_schema(*db);
   CsvFile source;

@@ -24,7 +24,7 @@ inline void prefer_huge_pages(const void* data, std::size_t bytes) noexcept {
   const auto first = (begin + huge - 1) & ~(huge - 1);
   const auto last = (begin + bytes) & ~(huge - 1);
   if (last > first)
-    // NOLINTNEXTLINE(performance-no-int-to-ptr): an address computed from the buffer's own
+    // NOLINTNEXTLINE(performance-no-int-to-ptr): an address inside the buffer itself
     (void)::madvise(reinterpret_cast<void*>(first), last - first, MADV_HUGEPAGE);
 #else
   (void)data;
