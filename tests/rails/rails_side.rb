@@ -1,0 +1,101 @@
+# The Rails side of the interoperability tests: ActiveRecord 6.1 with the classifier's models
+# as a Rails application declares them (../shared/bench/activerecord/models.rb).
+#   ruby rails_side.rb write DB            creates the schema and writes the fixture objects
+#   ruby rails_side.rb graph DB            prints the object graph as ActiveRecord reads it
+#   ruby rails_side.rb diff [--same-order] EXPECTED GOT
+#                                          compares two graphs (JSON files), with --same-order
+#                                          the order of every object's keys too; exit 1 if they differ
+# DB is an SQLite path or a postgresql:// URI (options=-csearch_path%3DNAME picks a schema,
+# created when missing). SHARED_DIR names the shared folder (default: ../shared beside the
+# repository).
+require 'json'
+require 'uri'
+
+shared = ENV['SHARED_DIR'] || File.expand_path('../../../shared', __dir__)
+require File.join(shared, 'bench', 'activerecord', 'graph')
+
+module RailsSide
+  # The schema a postgresql:// URI's options put first on the search path, if any.
+  def self.search_path_schema(uri)
+    query = URI(uri).query or return nil
+    options = URI.decode_www_form(query).to_h['options'] or return nil
+    options[/-csearch_path=([A-Za-z_][A-Za-z0-9_]*)/, 1]
+  end
+
+  def self.connect(db, readonly: false)
+    unless db.start_with?('postgresql://', 'postgres://')
+      Anchors.connect(db, readonly: readonly)
+      return
+    end
+    ActiveRecord::Base.establish_connection(db)
+    schema = search_path_schema(db)
+    ActiveRecord::Base.connection.execute("CREATE SCHEMA IF NOT EXISTS #{schema}") if schema && !readonly
+  end
+
+  # Times with microseconds, as datetime(6) and timestamp(6) keep them.
+  def self.at(text)
+    Time.strptime("#{text} UTC", '%Y-%m-%d %H:%M:%S.%N %Z').utc
+  end
+
+  # What the tests read back: every class of the hierarchy, base-class rows with a NULL type and
+  # with type = 'DataSource', polymorphic comments on hierarchy members and on a plain model,
+  # has_many :through, NULLs, text outside ASCII, timestamps with microseconds.
+  def self.write_fixture
+    Anchors.create_schema
+    montgomery = CsvFile.create!(name: 'Montgomery County 911', description: 'Emergency calls',
+                                 path: 'data/montgomery_911.csv', delimiter: ',', row_count: 42,
+                                 created_at: at('2024-02-29 12:34:56.789012'),
+                                 updated_at: at('2024-03-01 00:00:00.000001'))
+    zurich = CsvFile.create!(name: 'Zürich Notrufe — 緊急 🚒', description: nil,
+                             path: 'data/zürich.csv', delimiter: ';', row_count: nil)
+    sf = Socrata.create!(name: 'San Francisco fire calls', domain: 'data.sfgov.org',
+                         dataset_id: 'nuek-vuh3', app_token: nil,
+                         created_at: at('1999-12-31 23:59:59.999999'),
+                         updated_at: at('2000-01-01 00:00:00.000000'))
+    untyped = DataSource.create!(name: 'Imported by hand', description: "line one\nline two")
+    named = DataSource.create!(type: 'DataSource', name: 'Typed as the base class')
+    raise 'a base-class row got a type' unless untyped.reload.type.nil?
+    raise 'type DataSource was not kept' unless named.reload.type == 'DataSource'
+
+    call_type = montgomery.fields.create!(name: 'call_type', data_type: 'text')
+    township = montgomery.fields.create!(name: 'township', data_type: nil)
+    unit = sf.fields.create!(name: 'unit ünït', data_type: 'text')
+    untyped.fields.create!(name: 'empty field', data_type: 'number')
+    call_type.unique_values.create!(value: 'FIRE', count: 10, classification: 'fire')
+    call_type.unique_values.create!(value: 'EMS', count: 31, classification: nil)
+    township.unique_values.create!(value: 'Lower Merion', count: nil, classification: nil)
+    unit.unique_values.create!(value: 'E1 — 消防車', count: 3, classification: 'engine')
+    unit.unique_values.create!(value: '', count: 0, classification: '')
+
+    montgomery.comments.create!(body: 'Checked by hand', created_at: at('2024-02-29 12:34:56.000001'),
+                                updated_at: at('2024-02-29 12:34:56.000002'))
+    sf.comments.create!(body: nil)
+    named.comments.create!(body: 'On a base-class row')
+    township.comments.create!(body: 'Township names need cleaning ✓')
+    zurich.comments.create!(body: 'Semicolons')
+  end
+end
+
+command, *args = ARGV
+case command
+when 'write'
+  abort 'usage: ruby rails_side.rb write DB' unless args.size == 1
+  RailsSide.connect(args[0])
+  RailsSide.write_fixture
+when 'graph'
+  abort 'usage: ruby rails_side.rb graph DB' unless args.size == 1
+  RailsSide.connect(args[0], readonly: true)
+  puts JSON.pretty_generate(JSON.parse(JSON.generate(Anchors.object_graph)))
+when 'diff'
+  ordered = args.delete('--same-order')
+  abort 'usage: ruby rails_side.rb diff [--same-order] EXPECTED GOT' unless args.size == 2
+  want, got = args.map { |path| JSON.parse(File.read(path)) }
+  diffs = Anchors.diff(want, got)
+  # Hashes keep their keys' order: the compact texts differ when only the order does.
+  diffs << 'keys in another order' if ordered && diffs.empty? && JSON.generate(want) != JSON.generate(got)
+  diffs.each { |d| warn d }
+  warn diffs.empty? ? 'MATCH' : "#{diffs.size} difference(s)"
+  exit(diffs.empty? ? 0 : 1)
+else
+  abort 'usage: ruby rails_side.rb write DB | graph DB | diff [--same-order] EXPECTED GOT'
+end
