@@ -651,6 +651,17 @@ class database {
     }
   }
 
+  // Binds the `type` of an object of class `cls` at `index`: its class's name, or NULL for an
+  // object of the root that keeps a NULL type (record::stores_null_type).
+  static void bind_type(backend::parameters& st, int index, const detail::table_def& t, int cls,
+                        const record& r) {
+    if (cls == 0 && r.stores_null_type()) {
+      st.bind_null(index);
+    } else {
+      st.bind_text(index, t.classes[static_cast<std::size_t>(cls)].type_name);
+    }
+  }
+
   // Binds an object of class C as a row of every column of its single table, from `first`:
   // its type, then each class's own columns in class order, NULL for the classes outside
   // C's lineage.
@@ -672,7 +683,7 @@ class database {
       return out;
     }();
     const int columns = first + (t.has_type ? 1 : 0);
-    if (t.has_type) st.bind_text(first, t.classes[cls].type_name);
+    if (t.has_type) bind_type(st, first, t, cls, r);
     for (std::size_t k = 0; k < layout.size(); ++k) {
       if (layout[k].second) continue;
       for (std::size_t c = 0; c < t.classes[k].own_columns.size(); ++c)
@@ -733,7 +744,7 @@ class database {
     int index = first;
     st.bind_int64(index++, o.id);
     if (part == 0 && t.has_type)
-      st.bind_text(index++, t.classes[detail::mapping<C>::index].type_name);
+      bind_type(st, index++, t, static_cast<int>(detail::mapping<C>::index), r);
     bind_part<C>(static_cast<const Cols&>(o), st, index, true, now, part);
     return index + static_cast<int>(t.classes[static_cast<std::size_t>(part)].own_columns.size());
   }
@@ -1282,7 +1293,7 @@ class database {
       auto st = insert_statement<C>(with_id);
       int index = 1;
       if (with_id) st->bind_int64(index++, id);
-      if (t.has_type) st->bind_text(index++, t.classes[cls].type_name);
+      if (t.has_type) bind_type(*st, index++, t, cls, o);
       bind_members_of<C>(o, *st, index, true, now);
       const bool row = st.step();
       if (with_id) {
@@ -1343,7 +1354,7 @@ class database {
         auto st = insert_statement<C>(with_id);
         int index = 1;
         if (with_id) st->bind_int64(index++, id);
-        st->bind_text(index++, t.classes[cls].type_name);
+        bind_type(*st, index++, t, cls, o);
         bind_part<C>(agg, *st, index, true, now, part);
         const bool row = st.step();
         if (with_id) {
@@ -1400,7 +1411,6 @@ class database {
       throw;
     }
   }
-
 
   // bind_members, with a value the database cannot take named by table and column.
   template <class C>

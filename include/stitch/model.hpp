@@ -82,6 +82,14 @@ class record {
   /// True until the object has a row.
   [[nodiscard]] bool new_record() const noexcept { return persisted_ == 0; }
 
+  /// Rails stores NULL in `type` for objects of a hierarchy's root class; stitch stores the
+  /// root's name. True when this object was loaded from a row whose `type` is NULL or empty,
+  /// or after store_null_type(true): an insert of an object of the root class then writes
+  /// NULL, so that a row copied from a Rails database keeps its NULL. (Updates never write
+  /// `type`; objects of other classes always store their class's name.)
+  [[nodiscard]] bool stores_null_type() const noexcept { return null_type_ != 0; }
+  void store_null_type(bool null_type) noexcept { null_type_ = null_type ? 1 : 0; }
+
  protected:
   record() = default;
   record(const record&) = default;
@@ -91,10 +99,12 @@ class record {
 
  private:
   friend struct detail::record_access;
-  // One word: whether the row exists, and the transaction level that inserted it while that
-  // level may still be rolled back (a serial; 63 bits never run out).
+  // One word: whether the row exists, whether its `type` is NULL, and the transaction level
+  // that inserted it while that level may still be rolled back (a serial; 62 bits never run
+  // out).
   std::uint64_t persisted_ : 1 = 0;
-  std::uint64_t inserted_in_ : 63 = 0;
+  std::uint64_t null_type_ : 1 = 0;
+  std::uint64_t inserted_in_ : 62 = 0;
 };
 
 /// A root model (of a hierarchy, or a plain model): `struct Field : stitch::model<Field,

@@ -1,7 +1,10 @@
 #include <catch2/catch.hpp>
 
+#include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <type_traits>
 #include <vector>
@@ -289,6 +292,58 @@ TEST_CASE("a row whose type is NULL or the root's name loads as the root", "[sti
   // Neither is a CsvFile.
   CHECK(db->all<CsvFile>().count() == 0);
   CHECK_FALSE(db->find_optional<CsvFile>(null_id));
+}
+
+TEST_CASE("a root object keeps a NULL type when copied, as Rails stores its base class's rows",
+          "[sti]") {
+  stitch::test::test_database db;
+  db->create_schema<DataSource>();
+  const auto null_id = insert_source_row(*db, "NULL", "untyped");
+  const auto empty_id = insert_source_row(*db, "''", "empty");
+  const auto root_id = insert_source_row(*db, "'DataSource'", "rooted");
+  const auto stored_type = [&](std::int64_t id) {
+    return db->query_value<std::optional<std::string>>(
+        "SELECT \"type\" FROM data_sources WHERE id = ?", id);
+  };
+
+  auto all = db->all<DataSource>().order_by(col<&DataSource::id>).to_vector();
+  REQUIRE(all.size() == 3);
+  CHECK(all[0]->stores_null_type());
+  CHECK(all[1]->stores_null_type());  // empty reads as Rails reads it: the base class
+  CHECK_FALSE(all[2]->stores_null_type());
+  CHECK_FALSE(db->find<DataSource>(root_id)->stores_null_type());
+  CHECK(db->find<DataSource>(null_id)->stores_null_type());
+
+  // An update leaves `type` as it is.
+  all[0]->description = "updated";
+  db->save(*all[0]);
+  CHECK_FALSE(stored_type(null_id).has_value());
+  CHECK(stored_type(empty_id) == "");
+
+  // Copies inserted as new rows: the NULL is kept, one by one and in a batch.
+  std::vector<DataSource> copies(3);
+  for (std::size_t i = 0; i < 3; ++i) {
+    static_cast<models::DataSourceColumns&>(copies[i]) = *all[i];
+    copies[i].store_null_type(all[i]->stores_null_type());
+    copies[i].name = "copy of " + all[i]->name;
+  }
+  db->save(copies[0]);
+  db->save_all(std::span(copies).subspan(1));
+  CHECK_FALSE(stored_type(copies[0].id).has_value());
+  CHECK_FALSE(stored_type(copies[1].id).has_value());  // an empty type is copied as NULL
+  CHECK(stored_type(copies[2].id) == "DataSource");
+
+  // A new object of the root stores the root's name unless told otherwise; a subclass's
+  // objects always store their class's name.
+  DataSource plain;
+  plain.name = "plain";
+  db->save(plain);
+  CHECK(stored_type(plain.id) == "DataSource");
+  CsvFile csv;
+  csv.name = "csv";
+  csv.store_null_type(true);
+  db->save(csv);
+  CHECK(stored_type(csv.id) == "CsvFile");
 }
 
 TEST_CASE("a row of unknown type raises unknown_type naming the table, the id and the value",

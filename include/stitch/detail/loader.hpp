@@ -46,8 +46,8 @@ void naming_bad_values(const load_plan& plan, backend::statement& st, F&& read) 
   try {
     std::forward<F>(read)();
   } catch (const bad_value& bad) {
-    throw data_error("column " + result_column_name(plan, bad.column) +
-                     " of row id " + std::to_string(st.get_int64(0)) + " " + bad.reason);
+    throw data_error("column " + result_column_name(plan, bad.column) + " of row id " +
+                     std::to_string(st.get_int64(0)) + " " + bad.reason);
   }
 }
 
@@ -107,6 +107,10 @@ inline int resolve_class(const load_plan& plan, backend::statement& st) {
   throw unknown_type(t.name, st.get_int64(0), type);
 }
 
+/// True when the current row's `type` (column 1) is NULL or empty, as Rails writes it for
+/// objects of the root class.
+inline bool untyped_row(backend::statement& st) { return st.is_null(1) || st.get_text(1).empty(); }
+
 /// Reads the current row into an object of exactly class C. Throws data_error naming the
 /// column and row for a value that does not fit its member.
 template <class C>
@@ -132,11 +136,14 @@ bool load_row(const load_plan& plan, backend::statement& st, loaded<T>& out, con
     }
     naming_bad_values(
         plan, st, [&] { out = make(st, plan.positions[static_cast<std::size_t>(c)].data(), l); });
+    if (c == 0 && plan.table->has_type) out->store_null_type(untyped_row(st));
   } else {
     if constexpr (mapping<T>::index == 0 && mapping<T>::has_type_column) {
       if (resolve_class(plan, st) < 0) return false;
     }
     read_row_into(plan, st, out, l);
+    if constexpr (mapping<T>::index == 0 && mapping<T>::has_type_column)
+      out.store_null_type(untyped_row(st));
   }
   return true;
 }
