@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -119,12 +120,42 @@ json query_ids(stitch::database& db) {
   return db.all<C>().order_by(col<&DataSource::id>).pluck(col<&DataSource::id>);
 }
 
+// A new object of class C with the id and every column of `from` (Cols: C's aggregates):
+// inserted, it becomes the same row in another database.
+template <class C, class... Cols>
+C new_copy(const C& from) {
+  C to;
+  ((static_cast<Cols&>(to) = static_cast<const Cols&>(from)), ...);
+  to.id = from.id;
+  to.store_null_type(from.stores_null_type());
+  return to;
+}
+
+std::unique_ptr<DataSource> new_source_copy(const DataSource& from) {
+  if (const auto* csv = dynamic_cast<const CsvFile*>(&from))
+    return std::make_unique<CsvFile>(new_copy<CsvFile, DataSourceColumns, CsvFileColumns>(*csv));
+  if (const auto* socrata = dynamic_cast<const Socrata*>(&from))
+    return std::make_unique<Socrata>(
+        new_copy<Socrata, DataSourceColumns, SocrataColumns>(*socrata));
+  return std::make_unique<DataSource>(new_copy<DataSource, DataSourceColumns>(from));
+}
+
+// Copies every row of a model without subclasses, in id order.
+template <class M, class Cols>
+std::size_t copy_rows(stitch::database& from, stitch::database& to) {
+  std::vector<M> copies;
+  for (const auto& row : from.all<M>().order_by(col<&M::id>))
+    copies.push_back(new_copy<M, Cols>(row));
+  to.save_all(copies);
+  return copies.size();
+}
+
 }  // namespace
 
 stitch::database open_database(const std::string& location, bool read_only) {
   if (location.starts_with("postgresql://") || location.starts_with("postgres://"))
     return stitch::postgres::connect(location);
-  if (!std::filesystem::exists(location))
+  if (read_only && !std::filesystem::exists(location))
     throw stitch::usage_error("no SQLite database at " + location);
   stitch::sqlite::options opts;
   opts.read_only = read_only;
@@ -166,6 +197,21 @@ json object_graph(stitch::database& db) {
                {{"DataSource.all", query_ids<DataSource>(db)},
                 {"CsvFile.all", query_ids<CsvFile>(db)},
                 {"Socrata.all", query_ids<Socrata>(db)}}}};
+}
+
+std::size_t copy_objects(stitch::database& from, stitch::database& to) {
+  to.create_schema<DataSource, Field, UniqueValue, Comment>();
+  auto tx = to.transaction(stitch::intent::write);
+  std::vector<std::unique_ptr<DataSource>> sources;
+  for (const auto& ds : from.all<DataSource>().order_by(col<&DataSource::id>))
+    sources.push_back(new_source_copy(*ds));
+  to.save_all(sources);
+  std::size_t copied = sources.size();
+  copied += copy_rows<Field, FieldColumns>(from, to);
+  copied += copy_rows<UniqueValue, UniqueValueColumns>(from, to);
+  copied += copy_rows<Comment, CommentColumns>(from, to);
+  tx.commit();
+  return copied;
 }
 
 }  // namespace rails

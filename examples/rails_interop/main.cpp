@@ -1,7 +1,9 @@
 // stitch-graph: a Rails application's database (the classifier's schema) through stitch.
-//   stitch-graph dump DB   prints the object graph as JSON, in the shape of
-//                          ../shared/bench/activerecord/graph.rb
-// DB is an SQLite file or a postgresql:// URI.
+//   stitch-graph dump DB         prints the object graph as JSON, in the shape of
+//                                ../shared/bench/activerecord/graph.rb
+//   stitch-graph copy SRC DST    copies every object of SRC into DST through stitch (ids,
+//                                timestamps and all), creating DST's tables where it has none
+// DB, SRC and DST are SQLite files or postgresql:// URIs.
 #include <cstdio>
 #include <exception>
 #include <string>
@@ -12,8 +14,11 @@
 namespace {
 
 constexpr std::string_view usage =
-    "usage: stitch-graph dump DB\n"
-    "  dump DB   print the object graph of DB (an SQLite file or a postgresql:// URI) as JSON\n";
+    "usage: stitch-graph dump DB | copy SRC DST\n"
+    "  dump DB        print the object graph of DB as JSON\n"
+    "  copy SRC DST   copy every object of SRC into DST, keeping ids and timestamps; DST gets\n"
+    "                 the tables where it has none (an SQLite file is created)\n"
+    "DB, SRC and DST are SQLite files or postgresql:// URIs.\n";
 
 int fail(std::string_view message) {
   std::fprintf(stderr, "stitch-graph: %.*s\n", static_cast<int>(message.size()), message.data());
@@ -34,6 +39,13 @@ int main(int argc, char** argv) {
       const auto text = rails::object_graph(db).dump(2);
       std::fwrite(text.data(), 1, text.size(), stdout);
       std::fputc('\n', stdout);
+      return 0;
+    }
+    if (command == "copy" && argc == 4) {
+      auto from = rails::open_database(argv[2], /*read_only=*/true);
+      auto to = rails::open_database(argv[3], /*read_only=*/false);
+      const auto copied = rails::copy_objects(from, to);
+      std::fprintf(stderr, "stitch-graph: copied %zu objects\n", copied);
       return 0;
     }
     std::fputs(usage.data(), stderr);

@@ -1,30 +1,64 @@
 #!/usr/bin/env bash
-# ActiveRecord 6.1 writes the fixture (rails_side.rb), then stitch reads it: stitch-graph's
-# dump of the database must equal ActiveRecord's own reading of it, key for key and in order.
-#   interop.sh STITCH_GRAPH SHARED_DIR WORK_DIR sqlite|postgres
-# postgres: on the server in STITCH_TEST_POSTGRES (scripts/with-postgres), in a schema of its own.
+# stitch and ActiveRecord 6.1 on one database (the Rails side: rails_side.rb).
+#   interop.sh read  STITCH_GRAPH SHARED_DIR WORK_DIR sqlite|postgres
+#     ActiveRecord writes the fixture; stitch-graph's dump of it must equal ActiveRecord's own
+#     reading, key for key and in order.
+#   interop.sh write STITCH_GRAPH SHARED_DIR WORK_DIR sqlite|postgres
+#     stitch-graph copies the fixture into a database with Rails' schema and into an empty one
+#     (stitch creates the tables); ActiveRecord must read each copy as it reads the original,
+#     then insert new rows of every model without reusing an id.
+# postgres: on the server in STITCH_TEST_POSTGRES (scripts/with-postgres), a schema per database.
 set -euo pipefail
 
-graph="$1"
-export SHARED_DIR="$2"
-work="$3"
-backend="$4"
+mode="$1"
+graph="$2"
+export SHARED_DIR="$3"
+work="$4"
+backend="$5"
 rails_side="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/rails_side.rb"
+rails() { ruby "$rails_side" "$@"; }
+
+# The location of database $1 of this test.
+location() {
+  case "$backend" in
+    sqlite) echo "$work/$1.sqlite3" ;;
+    postgres)
+      local uri="${STITCH_TEST_POSTGRES:?STITCH_TEST_POSTGRES names the test server (scripts/with-postgres)}"
+      local sep='?'
+      case "$uri" in *\?*) sep='&' ;; esac
+      echo "${uri}${sep}options=-csearch_path%3Drails_${mode}_$1"
+      ;;
+    *) echo "interop.sh: backend sqlite or postgres, not $backend" >&2; exit 2 ;;
+  esac
+}
 
 rm -rf "$work"
 mkdir -p "$work"
-case "$backend" in
-  sqlite) db="$work/rails.sqlite3" ;;
-  postgres)
-    uri="${STITCH_TEST_POSTGRES:?STITCH_TEST_POSTGRES names the test server (scripts/with-postgres)}"
-    case "$uri" in *\?*) sep='&' ;; *) sep='?' ;; esac
-    db="${uri}${sep}options=-csearch_path%3Drails_interop_read"
-    ;;
-  *) echo "interop.sh: backend sqlite or postgres, not $backend" >&2; exit 2 ;;
-esac
+source_db="$(location rails)"
+rails write "$source_db"
+rails graph "$source_db" > "$work/activerecord.json"
+echo "ActiveRecord wrote and read $(grep -c '"class"' "$work/activerecord.json") objects and references"
 
-ruby "$rails_side" write "$db"
-ruby "$rails_side" graph "$db" > "$work/activerecord.json"
-"$graph" dump "$db" > "$work/stitch.json"
-echo "ActiveRecord read $(grep -c '"class"' "$work/activerecord.json") objects and references"
-ruby "$rails_side" diff --same-order "$work/activerecord.json" "$work/stitch.json"
+case "$mode" in
+  read)
+    "$graph" dump "$source_db" > "$work/stitch.json"
+    rails diff --same-order "$work/activerecord.json" "$work/stitch.json"
+    ;;
+  write)
+    # Into Rails' own tables: the same graph, attributes in the same order.
+    with_schema="$(location rails_schema)"
+    rails schema "$with_schema"
+    "$graph" copy "$source_db" "$with_schema"
+    rails graph "$with_schema" > "$work/copy_into_rails_schema.json"
+    rails diff --same-order "$work/activerecord.json" "$work/copy_into_rails_schema.json"
+    rails append "$with_schema"
+    # Into an empty database: stitch creates the tables (its column order may differ).
+    empty="$(location empty)"
+    if [ "$backend" = postgres ]; then rails empty "$empty"; fi
+    "$graph" copy "$source_db" "$empty"
+    rails graph "$empty" > "$work/copy_into_empty.json"
+    rails diff "$work/activerecord.json" "$work/copy_into_empty.json"
+    rails append "$empty"
+    ;;
+  *) echo "interop.sh: mode read or write, not $mode" >&2; exit 2 ;;
+esac

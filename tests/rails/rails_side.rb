@@ -1,6 +1,11 @@
 # The Rails side of the interoperability tests: ActiveRecord 6.1 with the classifier's models
 # as a Rails application declares them (../shared/bench/activerecord/models.rb).
 #   ruby rails_side.rb write DB            creates the schema and writes the fixture objects
+#   ruby rails_side.rb schema DB           creates the schema only
+#   ruby rails_side.rb empty DB            drops the classifier's tables (PostgreSQL: creates the
+#                                          URI's schema when missing)
+#   ruby rails_side.rb append DB           adds objects of every model to a database someone else
+#                                          filled; fails if an id is reused
 #   ruby rails_side.rb graph DB            prints the object graph as ActiveRecord reads it
 #   ruby rails_side.rb diff [--same-order] EXPECTED GOT
 #                                          compares two graphs (JSON files), with --same-order
@@ -35,6 +40,21 @@ module RailsSide
   # Times with microseconds, as datetime(6) and timestamp(6) keep them.
   def self.at(text)
     Time.strptime("#{text} UTC", '%Y-%m-%d %H:%M:%S.%N %Z').utc
+  end
+
+  # After another program wrote rows with their own ids: Rails' next inserts must take new
+  # ids (SQLite's sqlite_sequence, PostgreSQL's sequences moved past them).
+  def self.append
+    before = [DataSource, Field, UniqueValue, Comment].to_h { |m| [m, m.maximum(:id) || 0] }
+    source = Socrata.create!(name: 'Added by Rails', domain: 'data.example.org', dataset_id: 'abcd-1234')
+    field = source.fields.create!(name: 'added')
+    value = field.unique_values.create!(value: 'added', count: 1)
+    comment = field.comments.create!(body: 'added')
+    [source, field, value, comment].each do |record|
+      last = before[record.class.base_class]
+      raise "#{record.class.name} got id #{record.id}, not above #{last}" unless record.id > last
+    end
+    puts "Rails added ids #{[source, field, value, comment].map(&:id).join(', ')}"
   end
 
   # What the tests read back: every class of the hierarchy, base-class rows with a NULL type and
@@ -82,6 +102,20 @@ when 'write'
   abort 'usage: ruby rails_side.rb write DB' unless args.size == 1
   RailsSide.connect(args[0])
   RailsSide.write_fixture
+when 'schema'
+  abort 'usage: ruby rails_side.rb schema DB' unless args.size == 1
+  RailsSide.connect(args[0])
+  Anchors.create_schema
+when 'empty'
+  abort 'usage: ruby rails_side.rb empty DB' unless args.size == 1
+  RailsSide.connect(args[0])
+  %w[comments unique_values fields data_sources].each do |table|
+    ActiveRecord::Base.connection.drop_table(table, if_exists: true, force: :cascade)
+  end
+when 'append'
+  abort 'usage: ruby rails_side.rb append DB' unless args.size == 1
+  RailsSide.connect(args[0])
+  RailsSide.append
 when 'graph'
   abort 'usage: ruby rails_side.rb graph DB' unless args.size == 1
   RailsSide.connect(args[0], readonly: true)
@@ -97,5 +131,6 @@ when 'diff'
   warn diffs.empty? ? 'MATCH' : "#{diffs.size} difference(s)"
   exit(diffs.empty? ? 0 : 1)
 else
-  abort 'usage: ruby rails_side.rb write DB | graph DB | diff [--same-order] EXPECTED GOT'
+  abort 'usage: ruby rails_side.rb write DB | schema DB | empty DB | append DB | graph DB | ' \
+        'diff [--same-order] EXPECTED GOT'
 end
