@@ -121,7 +121,7 @@ class database {
         execute(detail::create_join_table_sql(d, j.table, j.owner_key, j.owner_table, j.target_key,
                                               j.target_table));
       for (const auto& i : plan.indexes)
-        execute(detail::create_index_sql(d, i.table, i.columns, i.unique));
+        execute(detail::create_index_sql(d, i.table, i.columns, i.unique, i.name));
       scope.commit();
     }
   }

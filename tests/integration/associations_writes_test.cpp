@@ -1409,8 +1409,8 @@ TEST_CASE("create_schema writes the foreign keys and indexes and join table into
   };
   CHECK(index_count("index_a_fields_on_data_source_id") == 1);
   CHECK(index_count("index_a_unique_values_on_field_id") == 1);
-  CHECK(index_count("index_a_comments_on_commentable_type_and_commentable_id") == 1);
-  CHECK(index_count("index_a_attachments_on_attachable_type_and_attachable_id") == 1);
+  CHECK(index_count("index_a_comments_on_commentable") == 1);
+  CHECK(index_count("index_a_attachments_on_attachable") == 1);
   CHECK(index_count("index_a_notes_on_source_id") == 1);
   CHECK(index_count("index_a_schedules_on_owner_ref") == 1);
   CHECK(index_count("index_a_data_sources_on_agency_id") == 1);
@@ -1987,7 +1987,7 @@ TEST_CASE("create_schema writes the foreign keys and indexes and join table into
         name, unique);
   };
   CHECK(index_count("index_a_fields_on_data_source_id", false) == 1);
-  CHECK(index_count("index_a_comments_on_commentable_type_and_commentable_id", false) == 1);
+  CHECK(index_count("index_a_comments_on_commentable", false) == 1);
   CHECK(index_count("index_a_data_sources_a_tags_on_data_source_id_and_tag_id", true) == 1);
   CHECK(index_count("index_a_data_sources_a_tags_on_tag_id", false) == 1);
   CHECK(index_count("index_a_data_sources_on_type", false) == 1);

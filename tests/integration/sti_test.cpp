@@ -346,6 +346,31 @@ TEST_CASE("a root object keeps a NULL type when copied, as Rails stores its base
   CHECK(stored_type(csv.id) == "CsvFile");
 }
 
+TEST_CASE("a column the models do not declare is ignored on read and kept on update",
+          "[sti]") {
+  // As when a Rails migration adds a column the C++ models do not know yet.
+  stitch::test::test_database db;
+  db->create_schema<DataSource>();
+  db->execute(R"(ALTER TABLE data_sources ADD COLUMN legacy_code varchar DEFAULT 'none')");
+  const auto id = insert_source_row(*db, "NULL", "with a legacy code");
+  db->execute("UPDATE data_sources SET legacy_code = 'L-7' WHERE name = 'with a legacy code'");
+  const auto legacy_code = [&](std::int64_t row) {
+    return db->query_value<std::string>("SELECT legacy_code FROM data_sources WHERE id = ?", row);
+  };
+
+  auto ds = db->find<DataSource>(id);
+  CHECK(ds->name == "with a legacy code");
+  ds->name = "renamed";
+  db->save(*ds);
+  CHECK(db->find<DataSource>(id)->name == "renamed");
+  CHECK(legacy_code(id) == "L-7");
+
+  DataSource fresh;
+  fresh.name = "fresh";
+  db->save(fresh);
+  CHECK(legacy_code(fresh.id) == "none");  // the column's default
+}
+
 TEST_CASE("a row of unknown type raises unknown_type naming the table, the id and the value",
           "[sti][errors]") {
   stitch::test::test_database db;

@@ -18,6 +18,7 @@ struct index_def {
   std::string table;
   std::vector<std::string> columns;
   bool unique = false;
+  std::string name;  // empty: Rails' name from the columns (create_index_sql)
   bool operator==(const index_def&) const = default;
 };
 
@@ -91,18 +92,24 @@ void plan_association(schema_plan& plan, std::vector<foreign_key_def>& wanted) {
                                                 owner_table, names::target_key(), target_table});
     schema_plan::add(
         plan.indexes,
-        index_def{names::join_table(), {names::owner_key(), names::target_key()}, true});
-    schema_plan::add(plan.indexes, index_def{names::join_table(), {names::target_key()}, false});
+        index_def{names::join_table(), {names::owner_key(), names::target_key()}, true, {}});
+    schema_plan::add(plan.indexes, index_def{names::join_table(), {names::target_key()}, false, {}});
   } else {
     static_assert(reported(check_association<M>()));
     using holder = typename A::key_holder;
     const std::string key(A::key_name.view());
     const auto& table = table_of<holder>().table_of_column(key);
     if constexpr (A::type_name.length != 0) {
-      schema_plan::add(plan.indexes,
-                       index_def{table, {std::string(A::type_name.view()), key}, false});
+      // Rails names the index of `t.references :commentable, polymorphic: true` after the
+      // reference: index_comments_on_commentable.
+      const std::string type(A::type_name.view());
+      std::string name;
+      if (type.ends_with("_type") && key.ends_with("_id") &&
+          type.substr(0, type.size() - 5) == key.substr(0, key.size() - 3))
+        name = "index_" + table + "_on_" + type.substr(0, type.size() - 5);
+      schema_plan::add(plan.indexes, index_def{table, {type, key}, false, std::move(name)});
     } else {
-      schema_plan::add(plan.indexes, index_def{table, {key}, false});
+      schema_plan::add(plan.indexes, index_def{table, {key}, false, {}});
       using referenced =
           std::conditional_t<A::kind == association_kind::belongs_to, typename A::target, O>;
       schema_plan::add(wanted, foreign_key_def{table, key, table_of<referenced>().name});

@@ -439,11 +439,14 @@ inline std::string add_foreign_key_sql(const dialect& d, const foreign_key_def& 
   return std::move(b).str();
 }
 
-/// Rails' index names: index_<table>_on_<col>[_and_<col>...].
+/// An index named `name`, or as Rails names it by default: index_<table>_on_<col>[_and_<col>...].
 inline std::string create_index_sql(const dialect& d, const std::string& table,
-                                    const std::vector<std::string>& columns, bool unique = false) {
-  std::string name = "index_" + table + "_on_";
-  for (std::size_t i = 0; i < columns.size(); ++i) name += (i == 0 ? "" : "_and_") + columns[i];
+                                    const std::vector<std::string>& columns, bool unique = false,
+                                    std::string name = {}) {
+  if (name.empty()) {
+    name = "index_" + table + "_on_";
+    for (std::size_t i = 0; i < columns.size(); ++i) name += (i == 0 ? "" : "_and_") + columns[i];
+  }
   sql_builder b(d);
   b << (unique ? "CREATE UNIQUE INDEX IF NOT EXISTS " : "CREATE INDEX IF NOT EXISTS ");
   b.name(name) << " ON ";
