@@ -6,6 +6,9 @@
 #                                          URI's schema when missing)
 #   ruby rails_side.rb append DB           adds objects of every model to a database someone else
 #                                          filled; fails if an id is reused
+#   ruby rails_side.rb retype DB ID TYPE   sets the type of data source ID (a class stitch lacks)
+#   ruby rails_side.rb internal DB         prints Rails' own tables (ar_internal_metadata,
+#                                          schema_migrations) as JSON
 #   ruby rails_side.rb graph DB            prints the object graph as ActiveRecord reads it
 #   ruby rails_side.rb diff [--same-order] EXPECTED GOT
 #                                          compares two graphs (JSON files), with --same-order
@@ -116,6 +119,18 @@ when 'append'
   abort 'usage: ruby rails_side.rb append DB' unless args.size == 1
   RailsSide.connect(args[0])
   RailsSide.append
+when 'retype'
+  abort 'usage: ruby rails_side.rb retype DB ID TYPE' unless args.size == 3
+  RailsSide.connect(args[0])
+  changed = DataSource.where(id: Integer(args[1])).update_all(type: args[2])
+  abort "no data source #{args[1]}" unless changed == 1
+when 'internal'
+  abort 'usage: ruby rails_side.rb internal DB' unless args.size == 1
+  RailsSide.connect(args[0], readonly: true)
+  connection = ActiveRecord::Base.connection
+  tables = %w[ar_internal_metadata schema_migrations].select { |t| connection.table_exists?(t) }
+  abort 'no ar_internal_metadata table' unless tables.include?('ar_internal_metadata')
+  puts JSON.generate(tables.to_h { |t| [t, connection.select_rows("SELECT * FROM #{t} ORDER BY 1")] })
 when 'graph'
   abort 'usage: ruby rails_side.rb graph DB' unless args.size == 1
   RailsSide.connect(args[0], readonly: true)
@@ -131,6 +146,7 @@ when 'diff'
   warn diffs.empty? ? 'MATCH' : "#{diffs.size} difference(s)"
   exit(diffs.empty? ? 0 : 1)
 else
-  abort 'usage: ruby rails_side.rb write DB | schema DB | empty DB | append DB | graph DB | ' \
+  abort 'usage: ruby rails_side.rb write DB | schema DB | empty DB | append DB | retype DB ID TYPE | ' \
+        'internal DB | graph DB | ' \
         'diff [--same-order] EXPECTED GOT'
 end
