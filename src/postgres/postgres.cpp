@@ -339,8 +339,8 @@ class text_binding : public Base {
   }
   void bind_timestamp(int i, std::int64_t micros) override {
     std::array<char, detail::timestamp_length> text{};
-    detail::format_timestamp(micros, text.data());  // throws usage_error outside 0000-9999
-    std::string_view view(text.data(), text.size());
+    // throws usage_error outside 0000-9999
+    const std::string_view view(text.data(), detail::format_timestamp(micros, text.data()));
     if (view.substr(0, 4) == "0000") {
       // PostgreSQL has no year 0: the year before 0001 is 0001 BC.
       auto& v = value(i);
@@ -666,9 +666,8 @@ class connection final : public backend::connection {
   }
   pqxx::result fetch(const statement& st, const std::string& cursor, int batch) {
     pqxx::result r;
-    guarded(st.sql(), effect::none, [&] {
-      r = work_->exec("FETCH FORWARD " + std::to_string(batch) + " FROM " + cursor);
-    });
+    guarded(st.sql(), effect::none,
+            [&] { r = work_->exec("FETCH FORWARD " + std::to_string(batch) + " FROM " + cursor); });
     return r;
   }
   std::string next_cursor_name() { return "stitch_cursor_" + std::to_string(++cursors_); }

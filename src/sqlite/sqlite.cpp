@@ -144,11 +144,11 @@ class statement final : public backend::statement {
     // A row's timestamps, and a batch's, are often the same instant: formatted once.
     if (micros != formatted_micros_ || !formatted_valid_) {
       formatted_valid_ = false;
-      detail::format_timestamp(micros, formatted_.data());  // throws outside 0000-9999
+      formatted_length_ = detail::format_timestamp(micros, formatted_.data());  // may throw
       formatted_micros_ = micros;
       formatted_valid_ = true;
     }
-    check(sqlite3_bind_text(stmt_, i, formatted_.data(), static_cast<int>(formatted_.size()),
+    check(sqlite3_bind_text(stmt_, i, formatted_.data(), static_cast<int>(formatted_length_),
                             SQLITE_TRANSIENT));
   }
 
@@ -320,6 +320,7 @@ class statement final : public backend::statement {
   sqlite3_stmt* stmt_;
   std::string sql_;
   std::array<char, detail::timestamp_length> formatted_{};  // the last timestamp bound
+  std::size_t formatted_length_ = 0;
   std::int64_t formatted_micros_ = 0;
   bool formatted_valid_ = false;
   const std::string* where_;

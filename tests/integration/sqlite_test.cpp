@@ -346,7 +346,7 @@ TEST_CASE("values are stored in the formats Rails uses on SQLite", "[sqlite][typ
   s.bytes = {std::byte{0}, std::byte{1}};
   s.real = 2;
   db.save(s);
-  CHECK(only_text(db, "SELECT at_seconds FROM samples") == "2038-01-19 03:14:08.000000");
+  CHECK(only_text(db, "SELECT at_seconds FROM samples") == "2038-01-19 03:14:08");
   CHECK(only_text(db, "SELECT typeof(flag) || ' ' || flag || ' ' || maybe_flag FROM samples") ==
         "integer 1 0");
   CHECK(only_text(db, "SELECT typeof(bytes) || ' ' || length(bytes) FROM samples") == "blob 2");

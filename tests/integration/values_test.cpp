@@ -210,9 +210,10 @@ TEST_CASE("automatic timestamps of whole seconds are stored exactly as the objec
   if (db.backend() == "postgres") {  // a timestamp(6) column: its microseconds
     CHECK(db->query_value<std::int64_t>("SELECT CAST(extract(microseconds FROM created_at) AS "
                                         "bigint) % 1000000 FROM stamps") == 0);
-  } else {  // SQLite keeps Rails' text
+  } else {  // SQLite keeps Rails' text: whole seconds without a fraction
     const auto stored = db->query_value<std::string>("SELECT created_at FROM stamps");
-    CHECK(stored.substr(stored.size() - 7) == ".000000");
+    CHECK(stored.size() == std::string_view("2024-03-01 12:00:33").size());
+    CHECK(stored.find('.') == std::string::npos);
   }
   CHECK(db->all<Stamp>().where(col<&Stamp::created_at> == s.created_at).count() == 1);
   CHECK(db->all<Stamp>().where(col<&Stamp::updated_at> == *s.updated_at).count() == 1);
@@ -347,8 +348,9 @@ TEST_CASE("a blank type loads as the root, as in Rails", "[values][sti]") {
 
   // An abstract root cannot be loaded, blank type or not.
   db->create_schema<Shape>();
-  db->execute(stitch::test::joined_layout ? "INSERT INTO shapes (type, x) VALUES ('', 1)"
-                                          : "INSERT INTO shapes (type, x, radius) VALUES ('', 1, 2)");
+  db->execute(stitch::test::joined_layout
+                  ? "INSERT INTO shapes (type, x) VALUES ('', 1)"
+                  : "INSERT INTO shapes (type, x, radius) VALUES ('', 1, 2)");
   CHECK_THROWS_WITH(db->all<Shape>().to_vector(),
                     Catch::Contains("[stitch.unknown_type]") && Catch::Contains("abstract"));
 }

@@ -6,7 +6,8 @@
 #     names it.
 #   interop.sh write STITCH_GRAPH SHARED_DIR WORK_DIR sqlite|postgres
 #     stitch-graph copies the fixture into a database with Rails' schema and into an empty one
-#     (stitch creates the tables); ActiveRecord must read each copy as it reads the original,
+#     (stitch creates the tables); ActiveRecord must read each copy as it reads the original
+#     (and the copy in Rails' schema hold the same stored values, timestamps' text included),
 #     find its own tables (ar_internal_metadata, schema_migrations) unchanged, then insert new
 #     rows of every model without reusing an id.
 # postgres: on the server in STITCH_TEST_POSTGRES (scripts/with-postgres), a schema per database.
@@ -66,6 +67,15 @@ case "$mode" in
     "$graph" copy "$source_db" "$with_schema"
     rails graph "$with_schema" > "$work/copy_into_rails_schema.json"
     rails diff --same-order "$work/activerecord.json" "$work/copy_into_rails_schema.json"
+    # Row for row, value for value as stored: the same text for every timestamp, the same NULLs.
+    rails rows "$source_db" > "$work/rows_original.json"
+    rails rows "$with_schema" > "$work/rows_copied.json"
+    cmp "$work/rows_original.json" "$work/rows_copied.json"
+    if [ "$backend" = sqlite ]; then
+      # The shared benchmark's own check of a database someone else wrote.
+      ruby "$SHARED_DIR/bench/activerecord/verify_fixture.rb" "$with_schema" \
+        "$work/activerecord.json" > /dev/null
+    fi
     # Rails' own tables are left as they were.
     rails internal "$with_schema" > "$work/internal_after.json"
     cmp "$work/internal_before.json" "$work/internal_after.json"

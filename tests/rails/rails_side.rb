@@ -9,6 +9,8 @@
 #   ruby rails_side.rb retype DB ID TYPE   sets the type of data source ID (a class stitch lacks)
 #   ruby rails_side.rb internal DB         prints Rails' own tables (ar_internal_metadata,
 #                                          schema_migrations) as JSON
+#   ruby rails_side.rb rows DB             prints every row of the classifier's tables as the
+#                                          database returns it (timestamps as stored), as JSON
 #   ruby rails_side.rb graph DB            prints the object graph as ActiveRecord reads it
 #   ruby rails_side.rb diff [--same-order] EXPECTED GOT
 #                                          compares two graphs (JSON files), with --same-order
@@ -131,6 +133,15 @@ when 'internal'
   tables = %w[ar_internal_metadata schema_migrations].select { |t| connection.table_exists?(t) }
   abort 'no ar_internal_metadata table' unless tables.include?('ar_internal_metadata')
   puts JSON.generate(tables.to_h { |t| [t, connection.select_rows("SELECT * FROM #{t} ORDER BY 1")] })
+when 'rows'
+  abort 'usage: ruby rails_side.rb rows DB' unless args.size == 1
+  RailsSide.connect(args[0], readonly: true)
+  connection = ActiveRecord::Base.connection
+  puts JSON.pretty_generate(%w[data_sources fields unique_values comments].to_h do |table|
+    columns = connection.columns(table).map(&:name).sort
+    [table, connection.select_rows("SELECT #{columns.join(', ')} FROM #{table} ORDER BY id")
+                      .map { |row| columns.zip(row).to_h }]
+  end)
 when 'graph'
   abort 'usage: ruby rails_side.rb graph DB' unless args.size == 1
   RailsSide.connect(args[0], readonly: true)
@@ -147,6 +158,6 @@ when 'diff'
   exit(diffs.empty? ? 0 : 1)
 else
   abort 'usage: ruby rails_side.rb write DB | schema DB | empty DB | append DB | retype DB ID TYPE | ' \
-        'internal DB | graph DB | ' \
+        'internal DB | rows DB | graph DB | ' \
         'diff [--same-order] EXPECTED GOT'
 end

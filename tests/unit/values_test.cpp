@@ -232,10 +232,8 @@ TEST_CASE("format_timestamp refuses a year outside 0000 to 9999, naming the valu
   using stitch::detail::max_timestamp;
   using stitch::detail::min_timestamp;
   std::string out(stitch::detail::timestamp_length, '#');
-  format_timestamp(min_timestamp, out.data());
-  CHECK(out == "0000-01-01 00:00:00.000000");
-  format_timestamp(max_timestamp, out.data());
-  CHECK(out == "9999-12-31 23:59:59.999999");
+  CHECK(out.substr(0, format_timestamp(min_timestamp, out.data())) == "0000-01-01 00:00:00");
+  CHECK(out.substr(0, format_timestamp(max_timestamp, out.data())) == "9999-12-31 23:59:59.999999");
   std::string untouched(stitch::detail::timestamp_length, '#');
   CHECK_THROWS_AS(format_timestamp(max_timestamp + 1, untouched.data()), stitch::usage_error);
   CHECK_THROWS_WITH(

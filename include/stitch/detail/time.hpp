@@ -17,7 +17,7 @@
 
 namespace stitch::detail {
 
-/// Length of a formatted timestamp; buffers passed to format_timestamp hold at least this.
+/// The longest formatted timestamp; buffers passed to format_timestamp hold at least this.
 inline constexpr std::size_t timestamp_length = 26;
 
 // Days since 1970-01-01 to civil date (proleptic Gregorian), after H. Hinnant's algorithm.
@@ -66,9 +66,11 @@ constexpr std::int64_t year_of(std::int64_t micros) {
   return y;
 }
 
-/// Writes exactly timestamp_length characters. Throws usage_error, naming the value, for a
-/// time outside years 0000 to 9999, which four year digits cannot hold.
-inline void format_timestamp(std::int64_t micros, char* out) {
+/// Writes the timestamp as Rails writes it: `YYYY-MM-DD HH:MM:SS.ffffff`, or without the
+/// fraction when it is zero (`YYYY-MM-DD HH:MM:SS`), and returns the length (26 or 19).
+/// Throws usage_error, naming the value, for a time outside years 0000 to 9999, which four
+/// year digits cannot hold.
+inline std::size_t format_timestamp(std::int64_t micros, char* out) {
   if (micros < min_timestamp || micros > max_timestamp)
     throw usage_error("the timestamp " + std::to_string(micros) +
                       " microseconds since 1970-01-01 UTC (year " +
@@ -103,8 +105,10 @@ inline void format_timestamp(std::int64_t micros, char* out) {
   put(secs / 60 % 60, 2);
   *out++ = ':';
   put(secs % 60, 2);
+  if (rem % 1'000'000 == 0) return timestamp_length - 7;
   *out++ = '.';
   put(rem % 1'000'000, 6);
+  return timestamp_length;
 }
 
 /// floor(value * Num / Den) without overflow; nullopt when the result does not fit.
