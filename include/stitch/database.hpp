@@ -385,7 +385,8 @@ class database {
   [[nodiscard]] V query_value(std::string_view sql, Args&&... args) {
     static_assert(is_column_type_v<V>,
                   "[stitch] query_value<V> reads a column type: an integer, double, bool, "
-                  "std::string, std::chrono::sys_time, std::vector<std::byte> or std::optional");
+                  "std::string, std::chrono::sys_time, std::vector<std::byte>, a declared enum "
+                  "or std::optional");
     V value{};
     if constexpr (is_column_type_v<V>) {
       const auto fragment = detail::raw_fragment(sql, std::forward<Args>(args)...);

@@ -23,6 +23,8 @@ consteval bool check_columns(std::index_sequence<I...>) {
   bool ok = true;
   for_each_type(fields{}, [&]<class F, std::size_t>() {
     if (ok && !is_column_type_v<F>) ok = report_unsupported_column<F>();
+    if constexpr (declared_enum<column_value_t<F>>)
+      ok = enum_declaration_is_sound<column_value_t<F>>() && ok;
   });
   return ok;
 }

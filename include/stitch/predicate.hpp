@@ -45,9 +45,14 @@ template <class D>
 param to_param(std::chrono::sys_time<D> v) {
   return timestamp_param{timestamp_micros(v)};
 }
+template <declared_enum E>
+param to_param(E v) {
+  return enum_integer(v);
+}
 
 /// A value given to an SQL fragment: text of any string-like type, integers, floating point,
-/// bool, timestamps, bytes, std::optional (empty binds NULL) and nullptr.
+/// bool, timestamps, bytes, declared enums (their integer), std::optional (empty binds NULL)
+/// and nullptr.
 template <class V>
 param make_param(const V& v) {
   if constexpr (std::is_same_v<V, std::nullptr_t> || std::is_same_v<V, std::nullopt_t>) {
@@ -77,7 +82,8 @@ param make_param(const V& v) {
   } else {
     static_assert(std::is_same_v<V, std::nullptr_t>,
                   "[stitch] a value bound to an SQL fragment must be text, a number, bool, a "
-                  "std::chrono::sys_time, std::vector<std::byte>, std::optional or nullptr");
+                  "std::chrono::sys_time, std::vector<std::byte>, an enum declared with "
+                  "stitch::enum_traits, std::optional or nullptr");
     return nullptr;
   }
 }
@@ -343,6 +349,8 @@ struct column_ref {
       return std::is_same_v<D, std::vector<std::byte>>;
     } else if constexpr (detail::is_sys_time_v<value_type>) {
       return detail::is_sys_time_v<D>;  // any precision: the value is floored to microseconds
+    } else if constexpr (std::is_enum_v<value_type>) {
+      return std::is_same_v<D, value_type>;
     } else {
       return std::is_constructible_v<value_type, const D&>;
     }
@@ -354,7 +362,8 @@ struct column_ref {
       static_assert(accepts<V>,
                     "[stitch] the value does not convert to the column's member type: compare "
                     "numeric columns with numbers, text with text, bool with bool, timestamps "
-                    "with std::chrono::sys_time, bytes with std::vector<std::byte>");
+                    "with std::chrono::sys_time, bytes with std::vector<std::byte>, an enum "
+                    "with its own enum's values");
       return nullptr;
     } else {
       if constexpr (std::is_pointer_v<V>) {

@@ -5,10 +5,13 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <type_traits>
 #include <vector>
+
+#include "enums.hpp"
 
 namespace stitch {
 
@@ -16,8 +19,8 @@ namespace stitch {
 enum class column_kind { integer, big_integer, real, boolean, text, blob, timestamp };
 
 /// Maps a C++ member type to its column kind. Supported: std::int32_t, std::int64_t, double,
-/// bool, std::string, std::chrono::sys_time<D>, std::vector<std::byte>, and std::optional
-/// of each (a nullable column).
+/// bool, std::string, std::chrono::sys_time<D>, std::vector<std::byte>, enums declared with
+/// stitch::enum_traits (enums.hpp), and std::optional of each (a nullable column).
 template <class T>
 struct column_type {
   static constexpr bool supported = false;
@@ -59,6 +62,23 @@ struct column_type<std::chrono::sys_time<Duration>> {
   static constexpr column_kind kind = column_kind::timestamp;
 };
 
+/// A declared enum is stored as its integer: `integer` (Rails' `t.integer`) when every
+/// declared value fits 32 bits, else `big_integer`.
+template <class E>
+  requires std::is_enum_v<E>
+struct column_type<E> {
+  static constexpr bool supported = declared_enum<E>;
+  static constexpr column_kind kind = [] {
+    if constexpr (declared_enum<E>) {
+      for (const auto& e : enum_traits<E>::values)
+        if (enum_integer(e.value) < std::numeric_limits<std::int32_t>::min() ||
+            enum_integer(e.value) > std::numeric_limits<std::int32_t>::max())
+          return column_kind::big_integer;
+    }
+    return column_kind::integer;
+  }();
+};
+
 namespace detail {
 template <class T>
 struct optional_traits {
@@ -94,11 +114,18 @@ namespace detail {
 // Instantiated with the first unsupported member type, so that the compiler's note names it.
 template <class T>
 constexpr bool report_unsupported_column() {
-  static_assert(is_column_type_v<T>,
+  if constexpr (std::is_enum_v<column_value_t<T>>) {
+    static_assert(is_column_type_v<T>,
+                  "[stitch] a Columns member is an enum that stitch does not know (see the type "
+                  "in the note below): declare its values with a specialisation of "
+                  "stitch::enum_traits (stitch/enums.hpp)");
+    return is_column_type_v<T>;
+  }
+  static_assert(is_column_type_v<T> || std::is_enum_v<column_value_t<T>>,
                 "[stitch] a member of a Columns aggregate has a type stitch cannot store "
                 "(see the type in the note below): use std::int32_t, std::int64_t, double, bool, "
-                "std::string, std::chrono::sys_time<D>, std::vector<std::byte>, or "
-                "std::optional of one of them");
+                "std::string, std::chrono::sys_time<D>, std::vector<std::byte>, an enum "
+                "declared with stitch::enum_traits, or std::optional of one of them");
   return is_column_type_v<T>;
 }
 }  // namespace detail

@@ -104,6 +104,19 @@ bool read_field(backend::statement& s, int c, std::chrono::sys_time<D>& out) {
   return true;
 }
 
+template <declared_enum E>
+bool read_field(backend::statement& s, int c, E& out) {
+  std::int64_t stored = 0;
+  if (!s.read(c, stored)) return false;
+  const auto value = enum_from_integer<E>(stored);
+  if (!value)
+    throw bad_value(c, "holds " + std::to_string(stored) + ", which is not a value of " +
+                           describe_enum<E>() + ": add it to stitch::enum_traits<" +
+                           std::string(class_name<E>) + ">");
+  out = *value;
+  return true;
+}
+
 /// Reads column c into a member; throws bad_value for NULL unless the member is optional.
 template <class T>
 void read_value(backend::statement& s, int c, T& out) {
@@ -127,6 +140,13 @@ inline void bind_value(backend::parameters& s, int i, const std::vector<std::byt
 template <class D>
 void bind_value(backend::parameters& s, int i, const std::chrono::sys_time<D>& v) {
   s.bind_timestamp(i, timestamp_micros(v));
+}
+template <declared_enum E>
+void bind_value(backend::parameters& s, int i, E v) {
+  if (!enum_from_integer<E>(enum_integer(v)))
+    throw bad_parameter(i, "is " + std::to_string(enum_integer(v)) + ", which is not a value of " +
+                               describe_enum<E>());
+  s.bind_int64(i, enum_integer(v));
 }
 template <class T>
 void bind_value(backend::parameters& s, int i, const std::optional<T>& v) {
