@@ -10,6 +10,11 @@
 #     (and the copy in Rails' schema hold the same stored values, timestamps' text included),
 #     find its own tables (ar_internal_metadata, schema_migrations) unchanged, then insert new
 #     rows of every model without reusing an id.
+#   interop.sh enum  STITCH_GRAPH SHARED_DIR WORK_DIR sqlite|postgres STITCH_RAILS_IMPORTS
+#     Rails' enum columns (an imports table with status and priority enums): stitch reads the
+#     integers ActiveRecord wrote as the values ActiveRecord reads, ActiveRecord reads the
+#     values stitch wrote; a value the C++ enum lacks (Rails' `archived`) is an error naming
+#     table, column, row and value.
 # postgres: on the server in STITCH_TEST_POSTGRES (scripts/with-postgres), a schema per database.
 set -euo pipefail
 
@@ -88,5 +93,28 @@ case "$mode" in
     rails diff "$work/activerecord.json" "$work/copy_into_empty.json"
     rails append "$empty"
     ;;
-  *) echo "interop.sh: mode read or write, not $mode" >&2; exit 2 ;;
+  enum)
+    imports="${6:?interop.sh enum: the stitch-rails-imports program}"
+    rails imports-write "$source_db"
+    rails imports "$source_db" > "$work/imports_activerecord.json"
+    "$imports" read "$source_db" > "$work/imports_stitch.json"
+    rails diff --same-order "$work/imports_activerecord.json" "$work/imports_stitch.json"
+    # stitch changes a row and adds one of every status; ActiveRecord reads what stitch holds.
+    "$imports" write "$source_db" > "$work/imports_written.json"
+    rails imports "$source_db" > "$work/imports_after_write.json"
+    rails diff --same-order "$work/imports_written.json" "$work/imports_after_write.json"
+    # The Rails application archives an import: a value the C++ enum does not declare.
+    rails imports-archive "$source_db" 3
+    if "$imports" read "$source_db" > /dev/null 2> "$work/undeclared.txt"; then
+      echo "stitch read an enum value its declaration lacks without complaint" >&2
+      exit 1
+    fi
+    cat "$work/undeclared.txt"
+    for word in stitch.data_error 'column imports.status of row id 3' 'holds 4' \
+                'enum Status (queued = 0, running = 1, done = 2, failed = 3)'; do
+      grep -qF "$word" "$work/undeclared.txt" ||
+        { echo "the message does not say $word" >&2; exit 1; }
+    done
+    ;;
+  *) echo "interop.sh: mode read, write or enum, not $mode" >&2; exit 2 ;;
 esac

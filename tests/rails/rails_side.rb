@@ -12,6 +12,12 @@
 #   ruby rails_side.rb rows DB             prints every row of the classifier's tables as the
 #                                          database returns it (timestamps as stored), as JSON
 #   ruby rails_side.rb graph DB            prints the object graph as ActiveRecord reads it
+#   ruby rails_side.rb imports-write DB    adds Rails' enum columns: an imports table (status and
+#                                          priority enums) with rows of every declared value
+#   ruby rails_side.rb imports DB          prints the imports as ActiveRecord reads them, as JSON
+#   ruby rails_side.rb imports-archive DB ID
+#                                          sets import ID to `archived`, a value the Rails enum
+#                                          has and the C++ enum lacks
 #   ruby rails_side.rb diff [--same-order] EXPECTED GOT
 #                                          compares two graphs (JSON files), with --same-order
 #                                          the order of every object's keys too; exit 1 if they differ
@@ -23,6 +29,13 @@ require 'uri'
 
 shared = ENV['SHARED_DIR'] || File.expand_path('../../../shared', __dir__)
 require File.join(shared, 'bench', 'activerecord', 'graph')
+
+# Rails' enum columns: integers that the application reads as names.
+class Import < ApplicationRecord
+  belongs_to :data_source
+  enum status: { queued: 0, running: 1, done: 2, failed: 3, archived: 4 }
+  enum priority: { low: 0, high: 1 }, _prefix: true
+end
 
 module RailsSide
   # The schema a postgresql:// URI's options put first on the search path, if any.
@@ -60,6 +73,34 @@ module RailsSide
       raise "#{record.class.name} got id #{record.id}, not above #{last}" unless record.id > last
     end
     puts "Rails added ids #{[source, field, value, comment].map(&:id).join(', ')}"
+  end
+
+  # The imports table a migration adds to the classifier's schema, and a row of each status
+  # and priority (NULL included) on the fixture's data sources.
+  def self.write_imports
+    ActiveRecord::Schema.define do
+      create_table :imports, force: true do |t|
+        t.references :data_source, null: false, foreign_key: true
+        t.string :name
+        t.integer :status, null: false, default: 0
+        t.integer :priority
+        t.timestamps
+      end
+    end
+    sources = DataSource.order(:id).limit(2).to_a
+    Import.create!(data_source: sources[0], name: 'default status')
+    Import.create!(data_source: sources[0], name: 'running, high', status: :running, priority: :high)
+    Import.create!(data_source: sources[1], name: 'done, low', status: 'done', priority: 'low')
+    Import.failed.create!(data_source: sources[1], name: 'failed, by scope')
+    raise 'an enum was not stored as its integer' unless
+      Import.where(status: 3).count == 1 && Import.where(priority: nil).count == 2
+  end
+
+  def self.imports
+    Import.order(:id).map do |i|
+      { 'id' => i.id, 'data_source_id' => i.data_source_id, 'name' => i.name, 'status' => i.status,
+        'priority' => i.priority }
+    end
   end
 
   # What the tests read back: every class of the hierarchy, base-class rows with a NULL type and
@@ -146,6 +187,18 @@ when 'graph'
   abort 'usage: ruby rails_side.rb graph DB' unless args.size == 1
   RailsSide.connect(args[0], readonly: true)
   puts JSON.pretty_generate(JSON.parse(JSON.generate(Anchors.object_graph)))
+when 'imports-write'
+  abort 'usage: ruby rails_side.rb imports-write DB' unless args.size == 1
+  RailsSide.connect(args[0])
+  RailsSide.write_imports
+when 'imports'
+  abort 'usage: ruby rails_side.rb imports DB' unless args.size == 1
+  RailsSide.connect(args[0], readonly: true)
+  puts JSON.pretty_generate(RailsSide.imports)
+when 'imports-archive'
+  abort 'usage: ruby rails_side.rb imports-archive DB ID' unless args.size == 2
+  RailsSide.connect(args[0])
+  Import.find(Integer(args[1])).archived!
 when 'diff'
   ordered = args.delete('--same-order')
   abort 'usage: ruby rails_side.rb diff [--same-order] EXPECTED GOT' unless args.size == 2
@@ -158,6 +211,6 @@ when 'diff'
   exit(diffs.empty? ? 0 : 1)
 else
   abort 'usage: ruby rails_side.rb write DB | schema DB | empty DB | append DB | retype DB ID TYPE | ' \
-        'internal DB | rows DB | graph DB | ' \
+        'internal DB | rows DB | graph DB | imports-write DB | imports DB | imports-archive DB ID | ' \
         'diff [--same-order] EXPECTED GOT'
 end
