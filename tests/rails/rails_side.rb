@@ -1,6 +1,7 @@
 # The Rails side of the interoperability tests: ActiveRecord 6.1 with the classifier's models
 # as a Rails application declares them (../shared/bench/activerecord/models.rb).
-#   ruby rails_side.rb write DB            creates the schema and writes the fixture objects
+#   ruby rails_side.rb write DB            creates the schema (with Rails' schema_migrations) and
+#                                          writes the fixture objects
 #   ruby rails_side.rb schema DB           creates the schema only
 #   ruby rails_side.rb empty DB            drops the classifier's tables (PostgreSQL: creates the
 #                                          URI's schema when missing)
@@ -11,6 +12,8 @@
 #                                          schema_migrations) as JSON
 #   ruby rails_side.rb rows DB             prints every row of the classifier's tables as the
 #                                          database returns it (timestamps as stored), as JSON
+#   ruby rails_side.rb names DB            prints the names of the classifier's tables' indexes
+#                                          and foreign keys, as JSON
 #   ruby rails_side.rb graph DB            prints the object graph as ActiveRecord reads it
 #   ruby rails_side.rb imports-write DB    adds Rails' enum columns: an imports table (status and
 #                                          priority enums) with rows of every declared value
@@ -96,6 +99,21 @@ module RailsSide
       Import.where(status: 3).count == 1 && Import.where(priority: nil).count == 2
   end
 
+  # Index and foreign-key names per table (SQLite keeps a constraint's name only in the
+  # table's SQL, which ActiveRecord's foreign_keys does not read).
+  def self.names
+    connection = ActiveRecord::Base.connection
+    %w[data_sources fields unique_values comments].to_h do |table|
+      keys = if connection.adapter_name == 'SQLite'
+               sql = connection.select_value("SELECT sql FROM sqlite_master WHERE name = '#{table}'")
+               sql.scan(/CONSTRAINT "([^"]+)"\s+FOREIGN KEY/).flatten
+             else
+               connection.foreign_keys(table).map(&:name)
+             end
+      [table, { 'indexes' => connection.indexes(table).map(&:name).sort, 'foreign_keys' => keys.sort }]
+    end
+  end
+
   def self.imports
     Import.order(:id).map do |i|
       { 'id' => i.id, 'data_source_id' => i.data_source_id, 'name' => i.name, 'status' => i.status,
@@ -103,11 +121,21 @@ module RailsSide
     end
   end
 
+  # The classifier's schema as a Rails application's migrations leave it: its tables, and
+  # Rails' own ar_internal_metadata and schema_migrations with the migrations' versions.
+  MIGRATIONS = %w[20240301000001 20240301000002 20240315120000].freeze
+
+  def self.create_schema
+    Anchors.create_schema
+    ActiveRecord::SchemaMigration.create_table
+    MIGRATIONS.each { |version| ActiveRecord::SchemaMigration.create!(version: version) }
+  end
+
   # What the tests read back: every class of the hierarchy, base-class rows with a NULL type and
   # with type = 'DataSource', polymorphic comments on hierarchy members and on a plain model,
   # has_many :through, NULLs, text outside ASCII, timestamps with microseconds.
   def self.write_fixture
-    Anchors.create_schema
+    create_schema
     montgomery = CsvFile.create!(name: 'Montgomery County 911', description: 'Emergency calls',
                                  path: 'data/montgomery_911.csv', delimiter: ',', row_count: 42,
                                  created_at: at('2024-02-29 12:34:56.789012'),
@@ -151,7 +179,7 @@ when 'write'
 when 'schema'
   abort 'usage: ruby rails_side.rb schema DB' unless args.size == 1
   RailsSide.connect(args[0])
-  Anchors.create_schema
+  RailsSide.create_schema
 when 'empty'
   abort 'usage: ruby rails_side.rb empty DB' unless args.size == 1
   RailsSide.connect(args[0])
@@ -171,9 +199,13 @@ when 'internal'
   abort 'usage: ruby rails_side.rb internal DB' unless args.size == 1
   RailsSide.connect(args[0], readonly: true)
   connection = ActiveRecord::Base.connection
-  tables = %w[ar_internal_metadata schema_migrations].select { |t| connection.table_exists?(t) }
-  abort 'no ar_internal_metadata table' unless tables.include?('ar_internal_metadata')
-  puts JSON.generate(tables.to_h { |t| [t, connection.select_rows("SELECT * FROM #{t} ORDER BY 1")] })
+  tables = %w[ar_internal_metadata schema_migrations].to_h do |t|
+    abort "no #{t} table" unless connection.table_exists?(t)
+    [t, connection.select_rows("SELECT * FROM #{t} ORDER BY 1")]
+  end
+  versions = tables['schema_migrations'].map(&:first)
+  abort "schema_migrations holds #{versions}, not #{RailsSide::MIGRATIONS}" unless versions == RailsSide::MIGRATIONS
+  puts JSON.generate(tables)
 when 'rows'
   abort 'usage: ruby rails_side.rb rows DB' unless args.size == 1
   RailsSide.connect(args[0], readonly: true)
@@ -183,6 +215,10 @@ when 'rows'
     [table, connection.select_rows("SELECT #{columns.join(', ')} FROM #{table} ORDER BY id")
                       .map { |row| columns.zip(row).to_h }]
   end)
+when 'names'
+  abort 'usage: ruby rails_side.rb names DB' unless args.size == 1
+  RailsSide.connect(args[0], readonly: true)
+  puts JSON.pretty_generate(RailsSide.names)
 when 'graph'
   abort 'usage: ruby rails_side.rb graph DB' unless args.size == 1
   RailsSide.connect(args[0], readonly: true)
@@ -211,6 +247,6 @@ when 'diff'
   exit(diffs.empty? ? 0 : 1)
 else
   abort 'usage: ruby rails_side.rb write DB | schema DB | empty DB | append DB | retype DB ID TYPE | ' \
-        'internal DB | rows DB | graph DB | imports-write DB | imports DB | imports-archive DB ID | ' \
+        'internal DB | rows DB | names DB | graph DB | imports-write DB | imports DB | imports-archive DB ID | ' \
         'diff [--same-order] EXPECTED GOT'
 end

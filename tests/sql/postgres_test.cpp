@@ -74,11 +74,11 @@ TEST_CASE("PostgreSQL: CREATE TABLE holds its own foreign keys after the columns
   CHECK(stitch::detail::create_table_sql(postgres, stitch::detail::table_of<Tag>(), keys) ==
         R"(CREATE TABLE IF NOT EXISTS "tags" ("id" bigserial PRIMARY KEY, )"
         R"("label" character varying NOT NULL, "weight" integer, )"
-        R"(CONSTRAINT "fk_tags_weight" FOREIGN KEY ("weight") REFERENCES "markers" ("id") )"
+        R"(CONSTRAINT "fk_rails_b407f04628" FOREIGN KEY ("weight") REFERENCES "markers" ("id") )"
         R"(DEFERRABLE INITIALLY IMMEDIATE))");
 }
 
-TEST_CASE("PostgreSQL: indexes and join tables are named as Rails names them", "[sql][schema]") {
+TEST_CASE("PostgreSQL: indexes, join tables and foreign keys are named as Rails names them", "[sql][schema]") {
   using stitch::detail::create_index_sql;
   CHECK(create_index_sql(postgres, "tags", {"label"}) ==
         R"(CREATE INDEX IF NOT EXISTS "index_tags_on_label" ON "tags" ("label"))");
@@ -88,9 +88,9 @@ TEST_CASE("PostgreSQL: indexes and join tables are named as Rails names them", "
   CHECK(stitch::detail::create_join_table_sql(postgres, "data_sources_tags", "data_source_id",
                                               "data_sources", "tag_id", "tags") ==
         R"(CREATE TABLE IF NOT EXISTS "data_sources_tags" ("data_source_id" bigint NOT NULL, )"
-        R"("tag_id" bigint NOT NULL, CONSTRAINT "fk_data_sources_tags_data_source_id" )"
+        R"("tag_id" bigint NOT NULL, CONSTRAINT "fk_rails_4e0b59934b" )"
         R"(FOREIGN KEY ("data_source_id") REFERENCES "data_sources" ("id") )"
-        R"(DEFERRABLE INITIALLY IMMEDIATE, CONSTRAINT "fk_data_sources_tags_tag_id" )"
+        R"(DEFERRABLE INITIALLY IMMEDIATE, CONSTRAINT "fk_rails_382520ff8e" )"
         R"(FOREIGN KEY ("tag_id") REFERENCES "tags" ("id") DEFERRABLE INITIALLY IMMEDIATE))");
 }
 
@@ -98,10 +98,10 @@ TEST_CASE("PostgreSQL: a foreign key added later is an ALTER TABLE ... ADD CONST
           "[sql][foreign_key]") {
   using stitch::detail::add_foreign_key_sql;
   CHECK(add_foreign_key_sql(postgres, {"data_sources", "tag_id", "tags"}) ==
-        R"(ALTER TABLE "data_sources" ADD CONSTRAINT "fk_data_sources_tag_id" )"
+        R"(ALTER TABLE "data_sources" ADD CONSTRAINT "fk_rails_26c3c811eb" )"
         R"(FOREIGN KEY ("tag_id") REFERENCES "tags" ("id") DEFERRABLE INITIALLY IMMEDIATE)");
   CHECK(add_foreign_key_sql(postgres, {"odd\"table", "parent_id", "odd\"table"}) ==
-        R"(ALTER TABLE "odd""table" ADD CONSTRAINT "fk_odd""table_parent_id" )"
+        R"(ALTER TABLE "odd""table" ADD CONSTRAINT "fk_rails_13ea78f27f" )"
         R"(FOREIGN KEY ("parent_id") REFERENCES "odd""table" ("id") )"
         R"(DEFERRABLE INITIALLY IMMEDIATE)");
 }

@@ -11,6 +11,7 @@
 #include "../dialect.hpp"
 #include "../predicate.hpp"
 #include "mapping.hpp"
+#include "sha256.hpp"
 
 namespace stitch::detail {
 
@@ -364,10 +365,11 @@ struct foreign_key_def {
   bool operator==(const foreign_key_def&) const = default;
 };
 
-/// CONSTRAINT "fk_<table>_<column>" FOREIGN KEY ... DEFERRABLE INITIALLY IMMEDIATE.
+/// CONSTRAINT "fk_rails_<hash>" FOREIGN KEY ... DEFERRABLE INITIALLY IMMEDIATE, named as
+/// Rails names it.
 inline void foreign_key_clause(sql_builder& b, const foreign_key_def& k) {
   b << "CONSTRAINT ";
-  b.name("fk_" + k.table + "_" + k.column) << " FOREIGN KEY (";
+  b.name(rails_foreign_key_name(k.table, k.column)) << " FOREIGN KEY (";
   b.name(k.column) << ") REFERENCES ";
   b.name(k.references) << " (";
   b.name("id") << ") DEFERRABLE INITIALLY IMMEDIATE";
@@ -416,7 +418,7 @@ inline std::string create_class_table_sql(const dialect& d, const table_def& t, 
     if (!def.nullable) b << " NOT NULL";
   }
   b << ", CONSTRAINT ";
-  b.name("fk_" + c.table + "_id") << " FOREIGN KEY (";
+  b.name(rails_foreign_key_name(c.table, "id")) << " FOREIGN KEY (";
   b.name("id") << ") REFERENCES ";
   b.name(parent) << " (";
   b.name("id") << ") ON DELETE CASCADE";
@@ -470,11 +472,11 @@ inline std::string create_join_table_sql(const dialect& d, const std::string& ta
   b.name(table) << " (";
   b.name(owner_key) << " " << d.column_type(column_kind::big_integer) << " NOT NULL, ";
   b.name(target_key) << " " << d.column_type(column_kind::big_integer) << " NOT NULL, CONSTRAINT ";
-  b.name("fk_" + table + "_" + owner_key) << " FOREIGN KEY (";
+  b.name(rails_foreign_key_name(table, owner_key)) << " FOREIGN KEY (";
   b.name(owner_key) << ") REFERENCES ";
   b.name(owner_table) << " (";
   b.name("id") << ") DEFERRABLE INITIALLY IMMEDIATE, CONSTRAINT ";
-  b.name("fk_" + table + "_" + target_key) << " FOREIGN KEY (";
+  b.name(rails_foreign_key_name(table, target_key)) << " FOREIGN KEY (";
   b.name(target_key) << ") REFERENCES ";
   b.name(target_table) << " (";
   b.name("id") << ") DEFERRABLE INITIALLY IMMEDIATE)";
