@@ -35,7 +35,7 @@ struct DataSourceColumns {
 struct CsvFileColumns {
   std::optional<std::string> path;
   std::optional<std::string> delimiter;
-  std::optional<std::int64_t> row_count;
+  std::optional<std::int32_t> row_count;  // t.integer: integer on PostgreSQL
 };
 struct SocrataColumns {
   std::optional<std::string> domain;
@@ -50,7 +50,7 @@ struct FieldColumns {
 struct UniqueValueColumns {
   std::int64_t field_id = 0;
   std::optional<std::string> value;
-  std::optional<std::int64_t> count;
+  std::optional<std::int32_t> count;
   std::optional<std::string> classification;
 };
 struct CommentColumns {
@@ -66,6 +66,8 @@ struct Field;
 struct Comment;
 
 struct UniqueValue : stitch::model<UniqueValue, UniqueValueColumns> {
+  using text_columns = stitch::text_columns<&UniqueValueColumns::value,
+                                            &UniqueValueColumns::classification>;  // t.text
   stitch::belongs_to<Field> field;
   using associations = stitch::associations<&UniqueValue::field>;
 };
@@ -79,6 +81,7 @@ struct Field : stitch::model<Field, FieldColumns> {
 };
 
 struct DataSource : stitch::model<DataSource, DataSourceColumns> {
+  using text_columns = stitch::text_columns<&DataSourceColumns::description>;  // t.text
   stitch::has_many<Field, stitch::dependent::destroy> fields;
   stitch::has_many<UniqueValue, stitch::through<&DataSource::fields>> unique_values;
   stitch::has_many<Comment, stitch::as<"commentable">, stitch::dependent::destroy> comments;
@@ -89,6 +92,7 @@ struct CsvFile : stitch::subclass<CsvFile, DataSource, CsvFileColumns> {};
 struct Socrata : stitch::subclass<Socrata, DataSource, SocrataColumns> {};
 
 struct Comment : stitch::model<Comment, CommentColumns> {
+  using text_columns = stitch::text_columns<&CommentColumns::body>;  // t.text
   stitch::belongs_to<stitch::polymorphic<DataSource, Field>> commentable;
   using associations = stitch::associations<&Comment::commentable>;
 };

@@ -36,7 +36,7 @@ std::unique_ptr<DataSource> make_source(i64 i) {
     auto c = std::make_unique<CsvFile>();
     c->path = csv_path(i);
     c->delimiter = std::string(csv_delimiter);
-    c->row_count = csv_row_count(i);
+    c->row_count = static_cast<std::int32_t>(csv_row_count(i));
     ds = std::move(c);
   } else {
     auto s = std::make_unique<Socrata>();
@@ -162,7 +162,7 @@ void run(const options& opts, databases& dbs, report& out) {
             UniqueValue u;
             u.field.set(f);
             u.value = value_text(k);
-            u.count = value_count(j, k);
+            u.count = static_cast<std::int32_t>(value_count(j, k));
             if (value_classified(k)) u.classification = std::string(value_classification);
             db.save(u);
             ++n;

@@ -29,6 +29,7 @@ struct ReadingColumns {
 };
 struct Reading : stitch::model<Reading, ReadingColumns> {
   static constexpr std::string_view table_name = "sensor_readings";  // instead of "readings"
+  using text_columns = stitch::text_columns<&ReadingColumns::note>;  // text, not varchar
 };
 
 // A query on a class without subclasses yields the class itself.

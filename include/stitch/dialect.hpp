@@ -160,6 +160,8 @@ class sqlite_dialect final : public dialect {
         return "boolean";
       case column_kind::text:
         return "varchar";
+      case column_kind::long_text:
+        return "text";
       case column_kind::blob:
         return "blob";
       case column_kind::timestamp:
@@ -243,6 +245,8 @@ class postgres_dialect final : public dialect {
         return "boolean";
       case column_kind::text:
         return "character varying";
+      case column_kind::long_text:
+        return "text";
       case column_kind::blob:
         return "bytea";
       case column_kind::timestamp:

@@ -4,6 +4,7 @@
 /// of a hierarchy. Columns live in plain aggregates that the model class inherits.
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <type_traits>
 
@@ -168,6 +169,29 @@ concept model_class = std::is_base_of_v<record, T> && requires {
   typename T::stitch_self;
   typename T::stitch_root;
   typename T::stitch_columns;
+};
+
+namespace detail {
+template <auto Member>
+inline constexpr bool is_text_member = [] {
+  if constexpr (std::is_member_object_pointer_v<decltype(Member)>) {
+    return std::is_same_v<column_value_t<typename member_pointer_traits<Member>::member_type>,
+                          std::string>;
+  } else {
+    return false;
+  }
+}();
+}  // namespace detail
+
+/// The std::string columns a model stores as SQL `text` instead of `varchar`, as Rails'
+/// `t.text` declares them (create_schema writes the type; reads and writes are those of any
+/// std::string): `using text_columns = stitch::text_columns<&DataSourceColumns::description>;`
+/// in the model class, listing members of its own Columns aggregate or its ancestors'.
+template <auto... Members>
+struct text_columns {
+  static_assert((detail::is_text_member<Members> && ...),
+                "[stitch] stitch::text_columns<...> lists pointers to members of a Columns "
+                "aggregate of type std::string or std::optional<std::string>");
 };
 
 namespace detail {

@@ -15,8 +15,10 @@
 
 namespace stitch {
 
-/// How a column is stored; each dialect names the SQL type for each kind.
-enum class column_kind { integer, big_integer, real, boolean, text, blob, timestamp };
+/// How a column is stored; each dialect names the SQL type for each kind. `text` is Rails'
+/// `t.string` (varchar); `long_text` is Rails' `t.text`, for std::string members a model lists
+/// in stitch::text_columns.
+enum class column_kind { integer, big_integer, real, boolean, text, long_text, blob, timestamp };
 
 /// Maps a C++ member type to its column kind. Supported: std::int32_t, std::int64_t, double,
 /// bool, std::string, std::chrono::sys_time<D>, std::vector<std::byte>, enums declared with

@@ -8,7 +8,8 @@
 #     stitch-graph copies the fixture into a database with Rails' schema and into an empty one
 #     (stitch creates the tables); ActiveRecord must read each copy as it reads the original
 #     (and the copy in Rails' schema hold the same stored values, timestamps' text included, and
-#     the tables stitch created the index and foreign-key names of Rails' own),
+#     the tables stitch created have the columns, types, index and foreign-key names of Rails'
+#     own),
 #     find its own tables (ar_internal_metadata, schema_migrations) unchanged, then insert new
 #     rows of every model without reusing an id.
 #   interop.sh enum  STITCH_GRAPH SHARED_DIR WORK_DIR sqlite|postgres STITCH_RAILS_IMPORTS
@@ -92,11 +93,11 @@ case "$mode" in
     "$graph" copy "$source_db" "$empty"
     rails graph "$empty" > "$work/copy_into_empty.json"
     rails diff "$work/activerecord.json" "$work/copy_into_empty.json"
-    # The tables stitch created carry the index and foreign-key names Rails' migrations give.
-    rails names "$with_schema" > "$work/names_rails.json"
-    rails names "$empty" > "$work/names_stitch.json"
-    cat "$work/names_stitch.json"
-    rails diff --same-order "$work/names_rails.json" "$work/names_stitch.json"
+    # The tables stitch created are the tables Rails' migrations create: the same columns in
+    # the same order with the same SQL types and NULLs, the same index and foreign-key names.
+    rails structure "$with_schema" > "$work/structure_rails.json"
+    rails structure "$empty" > "$work/structure_stitch.json"
+    rails diff --same-order "$work/structure_rails.json" "$work/structure_stitch.json"
     rails append "$empty"
     ;;
   enum)

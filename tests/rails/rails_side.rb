@@ -12,8 +12,9 @@
 #                                          schema_migrations) as JSON
 #   ruby rails_side.rb rows DB             prints every row of the classifier's tables as the
 #                                          database returns it (timestamps as stored), as JSON
-#   ruby rails_side.rb names DB            prints the names of the classifier's tables' indexes
-#                                          and foreign keys, as JSON
+#   ruby rails_side.rb structure DB        prints the classifier's tables as ActiveRecord sees
+#                                          them (columns with SQL type and NULL, index and
+#                                          foreign-key names), as JSON
 #   ruby rails_side.rb graph DB            prints the object graph as ActiveRecord reads it
 #   ruby rails_side.rb imports-write DB    adds Rails' enum columns: an imports table (status and
 #                                          priority enums) with rows of every declared value
@@ -99,9 +100,10 @@ module RailsSide
       Import.where(status: 3).count == 1 && Import.where(priority: nil).count == 2
   end
 
-  # Index and foreign-key names per table (SQLite keeps a constraint's name only in the
-  # table's SQL, which ActiveRecord's foreign_keys does not read).
-  def self.names
+  # Each table's columns in order (name, SQL type, NULL allowed, default), index names and
+  # foreign-key names (SQLite keeps a constraint's name only in the table's SQL, which
+  # ActiveRecord's foreign_keys does not read).
+  def self.structure
     connection = ActiveRecord::Base.connection
     %w[data_sources fields unique_values comments].to_h do |table|
       keys = if connection.adapter_name == 'SQLite'
@@ -110,7 +112,8 @@ module RailsSide
              else
                connection.foreign_keys(table).map(&:name)
              end
-      [table, { 'indexes' => connection.indexes(table).map(&:name).sort, 'foreign_keys' => keys.sort }]
+      [table, { 'columns' => connection.columns(table).map { |c| [c.name, c.sql_type, c.null, c.default] },
+                'indexes' => connection.indexes(table).map(&:name).sort, 'foreign_keys' => keys.sort }]
     end
   end
 
@@ -215,10 +218,10 @@ when 'rows'
     [table, connection.select_rows("SELECT #{columns.join(', ')} FROM #{table} ORDER BY id")
                       .map { |row| columns.zip(row).to_h }]
   end)
-when 'names'
-  abort 'usage: ruby rails_side.rb names DB' unless args.size == 1
+when 'structure'
+  abort 'usage: ruby rails_side.rb structure DB' unless args.size == 1
   RailsSide.connect(args[0], readonly: true)
-  puts JSON.pretty_generate(RailsSide.names)
+  puts JSON.pretty_generate(RailsSide.structure)
 when 'graph'
   abort 'usage: ruby rails_side.rb graph DB' unless args.size == 1
   RailsSide.connect(args[0], readonly: true)
@@ -247,6 +250,6 @@ when 'diff'
   exit(diffs.empty? ? 0 : 1)
 else
   abort 'usage: ruby rails_side.rb write DB | schema DB | empty DB | append DB | retype DB ID TYPE | ' \
-        'internal DB | rows DB | names DB | graph DB | imports-write DB | imports DB | imports-archive DB ID | ' \
+        'internal DB | rows DB | structure DB | graph DB | imports-write DB | imports DB | imports-archive DB ID | ' \
         'diff [--same-order] EXPECTED GOT'
 end

@@ -65,7 +65,32 @@ struct Odd : stitch::model<Odd, OddColumns> {
   static constexpr std::string_view table_name = "odd\"table";
 };
 
+// Rails' t.text: the root lists a member of its own, one subclass one of its own, the other
+// none (it inherits the root's list, which names none of its members).
+struct NoteColumns {
+  std::string title;
+  std::optional<std::string> body;
+};
+struct LongNoteColumns {
+  std::optional<std::string> appendix;
+  std::optional<std::string> summary;
+};
+struct ShortNoteColumns {
+  std::optional<std::string> tag;
+};
+struct Note : stitch::model<Note, NoteColumns> {
+  using text_columns = stitch::text_columns<&NoteColumns::body>;
+};
+struct LongNote : stitch::subclass<LongNote, Note, LongNoteColumns> {
+  using text_columns = stitch::text_columns<&LongNoteColumns::appendix>;
+};
+struct ShortNote : stitch::subclass<ShortNote, Note, ShortNoteColumns> {};
+
 }  // namespace sqlm
+
+template <>
+struct stitch::hierarchy<sqlm::Note>
+    : stitch::single_table<sqlm::Note, sqlm::LongNote, sqlm::ShortNote> {};
 
 template <>
 struct stitch::hierarchy<sqlm::DataSource>
@@ -95,6 +120,8 @@ class numbered_dialect final : public stitch::dialect {
         return "boolean";
       case stitch::column_kind::text:
         return "character varying";
+      case stitch::column_kind::long_text:
+        return "text";
       case stitch::column_kind::blob:
         return "bytea";
       case stitch::column_kind::timestamp:

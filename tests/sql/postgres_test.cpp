@@ -67,6 +67,14 @@ TEST_CASE("PostgreSQL: plain, column-less and oddly named models' tables", "[sql
             R"("id" bigserial PRIMARY KEY, "value" character varying NOT NULL))"});
 }
 
+TEST_CASE("PostgreSQL: members listed in text_columns are text, others character varying",
+          "[sql][schema]") {
+  CHECK(stitch::schema_sql<Note>(postgres)[0] ==
+        R"(CREATE TABLE IF NOT EXISTS "notes" ("id" bigserial PRIMARY KEY, )"
+        R"("type" character varying, "title" character varying NOT NULL, "body" text, )"
+        R"("appendix" text, "summary" character varying, "tag" character varying))");
+}
+
 TEST_CASE("PostgreSQL: CREATE TABLE holds its own foreign keys after the columns",
           "[sql][schema]") {
   const std::vector<stitch::detail::foreign_key_def> keys{{"tags", "weight", "markers"},

@@ -56,6 +56,16 @@ TEST_CASE("a plain model's schema has no type column and no index", "[sql][schem
         R"("label" varchar NOT NULL, "weight" integer))");
 }
 
+TEST_CASE("members listed in text_columns are text, as Rails' t.text; others varchar",
+          "[sql][schema]") {
+  const auto statements = stitch::schema_sql<Note>(sqlite);
+  REQUIRE(statements.size() == 2);
+  CHECK(statements[0] ==
+        R"(CREATE TABLE IF NOT EXISTS "notes" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, )"
+        R"("type" varchar, "title" varchar NOT NULL, "body" text, "appendix" text, )"
+        R"("summary" varchar, "tag" varchar))");
+}
+
 TEST_CASE("a model without columns has only the id", "[sql][schema]") {
   const auto statements = stitch::schema_sql<Marker>(sqlite);
   REQUIRE(statements.size() == 1);

@@ -163,14 +163,54 @@ inline const class_def* lineage_declarer(const table_def& table, const class_def
   return nullptr;
 }
 
-template <class Cols>
+// Whether text_columns<P...> lists member I of Cols.
+template <class Cols, std::size_t I, auto... P>
+consteval bool lists_member(text_columns<P...>* /*list*/) {
+  return ([] {
+    if constexpr (std::is_same_v<typename member_pointer_traits<P>::class_type, Cols>) {
+      return field_index<P>() == I;
+    } else {
+      return false;
+    }
+  }() || ...);
+}
+
+// Whether every member text_columns<P...> lists is in a Columns aggregate of C's lineage.
+template <class C, auto... P>
+consteval bool lists_lineage_members(text_columns<P...>* /*list*/) {
+  return ([] {
+    bool found = false;
+    for_each_type(lineage_t<C>{}, [&]<class A, std::size_t>() {
+      found = found ||
+              std::is_same_v<typename member_pointer_traits<P>::class_type, typename A::stitch_columns>;
+    });
+    return found;
+  }() && ...);
+}
+
+// The column kind of member I of Cols, a Columns aggregate of model C.
+template <class C, class Cols, std::size_t I>
+consteval column_kind member_kind() {
+  using member = std::remove_cvref_t<decltype(boost::pfr::get<I>(std::declval<Cols&>()))>;
+  if constexpr (requires { typename C::text_columns; }) {
+    if (lists_member<Cols, I>(static_cast<typename C::text_columns*>(nullptr)))
+      return column_kind::long_text;
+  }
+  return column_type<column_value_t<member>>::kind;
+}
+
+template <class C, class Cols>
 void add_columns(table_def& table, class_def& cls, int cls_index, bool force_nullable) {
+  if constexpr (requires { typename C::text_columns; }) {
+    static_assert(lists_lineage_members<C>(static_cast<typename C::text_columns*>(nullptr)),
+                  "[stitch] the text_columns of a model list a member of a Columns aggregate "
+                  "that is neither the model's nor an ancestor's");
+  }
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     (
         [&] {
           using member = std::remove_cvref_t<decltype(boost::pfr::get<I>(std::declval<Cols&>()))>;
-          const column_def def{std::string(field_name<Cols, I>),
-                               column_type<column_value_t<member>>::kind,
+          const column_def def{std::string(field_name<Cols, I>), member_kind<C, Cols, I>(),
                                is_nullable_v<member> || force_nullable, cls_index};
           int found = -1;
           for (std::size_t c = 0; c < table.columns.size(); ++c)
@@ -224,8 +264,8 @@ table_def build_table() {
     });
     // In one table, a subclass's columns hold NULL in every other class's rows; in a table of
     // its own, they are as declared.
-    add_columns<typename C::stitch_columns>(table, cls, static_cast<int>(I),
-                                            I != 0 && !table.joined);
+    add_columns<C, typename C::stitch_columns>(table, cls, static_cast<int>(I),
+                                               I != 0 && !table.joined);
     for (const auto& other : table.classes)
       if (other.type_name == cls.type_name)
         throw schema_error("classes " + other.class_name + " and " + cls.class_name + " of table " +
