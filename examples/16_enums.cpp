@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 // The C++ side of `enum status: { queued: 0, running: 1, done: 2, failed: 3 }` and

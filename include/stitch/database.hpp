@@ -1332,10 +1332,8 @@ class database {
   // The tables of a joined hierarchy's subclasses, each after its parent's.
   void create_class_tables(const detail::table_def& t,
                            const std::vector<detail::foreign_key_def>& keys) {
-    std::vector<int> order;
-    for (std::size_t k = 1; k < t.classes.size(); ++k) order.push_back(static_cast<int>(k));
-    std::ranges::stable_sort(order, {}, [&](int k) { return t.classes[k].lineage.size(); });
-    for (int k : order) execute(detail::create_class_table_sql(sql_dialect(), t, k, keys));
+    for (int k : detail::class_table_order(t))
+      execute(detail::create_class_table_sql(sql_dialect(), t, k, keys));
   }
 
   // In joined tables: the root's table first (it gives the id), then each class's own table

@@ -197,8 +197,7 @@ class sqlite_dialect final : public dialect {
   }
   [[nodiscard]] bool batches_inserts() const noexcept override { return true; }
   [[nodiscard]] bool reserves_after_last_id() const noexcept override { return true; }
-  [[nodiscard]] std::string reserve_ids_sql(std::string_view table,
-                                            bool counters) const override {
+  [[nodiscard]] std::string reserve_ids_sql(std::string_view table, bool counters) const override {
     // The ids after the largest the table holds and, for an AUTOINCREMENT table, the largest
     // it gave out (rows deleted at the end must not come back under their old ids), as
     // SQLite picks them itself. max("id") reads the last entry of the rowid b-tree.
@@ -212,8 +211,9 @@ class sqlite_dialect final : public dialect {
         literal += c;
       }
       literal += '\'';
-      last = "max(" + last + ", coalesce((SELECT \"seq\" FROM sqlite_sequence WHERE \"name\" = " +
-             literal + "), 0))";
+      last = "max(" + last +
+             ", coalesce((SELECT \"seq\" FROM sqlite_sequence WHERE \"name\" = " + literal +
+             "), 0))";
     }
     return "SELECT " + last;
   }

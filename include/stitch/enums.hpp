@@ -11,13 +11,14 @@
 ///           {Status::queued, "queued"}, {Status::running, "running"}, {Status::done, "done"}};
 ///     };
 ///
-/// The declaration comes before the first model that holds the enum (as a specialisation
+/// The declaration comes before the first model that holds the enum (as a specialization
 /// must come before its first use).
 ///
 /// A row holding an integer the declaration lacks is a data_error naming the table, column,
 /// row and value (a Rails application may have added a value the C++ side has not); saving an
 /// enum that holds an undeclared value is a data_error naming the column, and writes nothing.
 
+#include <concepts>
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
@@ -38,22 +39,25 @@ struct enum_value {
   std::string_view name;
 };
 
-/// Declares enum E as a column type: specialise it with
+/// Declares enum E as a column type: specialize it with
 /// `static constexpr stitch::enum_value<E> values[] = {...};` listing every value the
 /// column may hold (see the top of this file).
 template <class E>
 struct enum_traits {};
 
+/// A C++ enum type, scoped or not.
+template <class E>
+concept enumeration = std::is_enum_v<E>;
+
 /// True when E is an enum declared to stitch with enum_traits<E>::values.
 template <class E>
-concept declared_enum = std::is_enum_v<E> && requires {
+concept declared_enum = enumeration<E> && requires {
   { std::size(enum_traits<E>::values) } -> std::convertible_to<std::size_t>;
   { enum_traits<E>::values[0] } -> std::convertible_to<const enum_value<E>&>;
 };
 
 /// The integer a value of E is stored as.
-template <class E>
-  requires std::is_enum_v<E>
+template <enumeration E>
 constexpr std::int64_t enum_integer(E value) noexcept {
   return static_cast<std::int64_t>(static_cast<std::underlying_type_t<E>>(value));
 }
@@ -84,6 +88,12 @@ constexpr std::optional<E> enum_from_integer(std::int64_t stored) noexcept {
   return std::nullopt;
 }
 
+/// A value of E as its underlying integer, for messages (an unsigned one stays unsigned).
+template <enumeration E>
+std::string enum_value_text(E value) {
+  return std::to_string(+static_cast<std::underlying_type_t<E>>(value));
+}
+
 /// "enum Status (queued = 0, running = 1, done = 2)", for messages.
 template <declared_enum E>
 std::string describe_enum() {
@@ -94,7 +104,7 @@ std::string describe_enum() {
     first = false;
     out += e.name;
     out += " = ";
-    out += std::to_string(enum_integer(e.value));
+    out += enum_value_text(e.value);
   }
   return out + ")";
 }

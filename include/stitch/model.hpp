@@ -186,7 +186,8 @@ inline constexpr bool is_text_member = [] {
 /// The std::string columns a model stores as SQL `text` instead of `varchar`, as Rails'
 /// `t.text` declares them (create_schema writes the type; reads and writes are those of any
 /// std::string): `using text_columns = stitch::text_columns<&DataSourceColumns::description>;`
-/// in the model class, listing members of its own Columns aggregate or its ancestors'.
+/// in the model class, listing members of its own Columns aggregate (a subclass lists its
+/// own; the one it inherits from its parent applies to the parent's members).
 template <auto... Members>
 struct text_columns {
   static_assert((detail::is_text_member<Members> && ...),

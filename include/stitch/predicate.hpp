@@ -45,9 +45,13 @@ template <class D>
 param to_param(std::chrono::sys_time<D> v) {
   return timestamp_param{timestamp_micros(v)};
 }
+template <class V>
+param make_param(const V& v);
+/// A declared enum binds its integer (an unsigned value past the largest signed 64-bit
+/// integer is refused, as for the underlying type itself).
 template <declared_enum E>
 param to_param(E v) {
-  return enum_integer(v);
+  return make_param(static_cast<std::underlying_type_t<E>>(v));
 }
 
 /// A value given to an SQL fragment: text of any string-like type, integers, floating point,

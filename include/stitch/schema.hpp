@@ -12,7 +12,8 @@
 
 namespace stitch {
 
-/// The statements that create T's table in a dialect (CREATE TABLE, then indexes).
+/// The statements that create T's table in a dialect (CREATE TABLE, then indexes), and with
+/// joined tables each subclass's own table after it.
 template <class T>
 [[nodiscard]] std::vector<std::string> schema_sql(const dialect& d) {
   std::vector<std::string> out;
@@ -20,6 +21,8 @@ template <class T>
     const auto& t = detail::table_of<T>();
     out.push_back(detail::create_table_sql(d, t));
     if (t.has_type) out.push_back(detail::create_type_index_sql(d, t));
+    for (int k : detail::class_table_order(t))
+      out.push_back(detail::create_class_table_sql(d, t, k));
   }
   return out;
 }

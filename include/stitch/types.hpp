@@ -66,8 +66,7 @@ struct column_type<std::chrono::sys_time<Duration>> {
 
 /// A declared enum is stored as its integer: `integer` (Rails' `t.integer`) when every
 /// declared value fits 32 bits, else `big_integer`.
-template <class E>
-  requires std::is_enum_v<E>
+template <enumeration E>
 struct column_type<E> {
   static constexpr bool supported = declared_enum<E>;
   static constexpr column_kind kind = [] {
@@ -119,15 +118,15 @@ constexpr bool report_unsupported_column() {
   if constexpr (std::is_enum_v<column_value_t<T>>) {
     static_assert(is_column_type_v<T>,
                   "[stitch] a Columns member is an enum that stitch does not know (see the type "
-                  "in the note below): declare its values with a specialisation of "
+                  "in the note below): declare its values with a specialization of "
                   "stitch::enum_traits (stitch/enums.hpp)");
-    return is_column_type_v<T>;
+  } else {
+    static_assert(is_column_type_v<T>,
+                  "[stitch] a member of a Columns aggregate has a type stitch cannot store "
+                  "(see the type in the note below): use std::int32_t, std::int64_t, double, "
+                  "bool, std::string, std::chrono::sys_time<D>, std::vector<std::byte>, an enum "
+                  "declared with stitch::enum_traits, or std::optional of one of them");
   }
-  static_assert(is_column_type_v<T> || std::is_enum_v<column_value_t<T>>,
-                "[stitch] a member of a Columns aggregate has a type stitch cannot store "
-                "(see the type in the note below): use std::int32_t, std::int64_t, double, bool, "
-                "std::string, std::chrono::sys_time<D>, std::vector<std::byte>, an enum "
-                "declared with stitch::enum_traits, or std::optional of one of them");
   return is_column_type_v<T>;
 }
 }  // namespace detail

@@ -5,13 +5,13 @@
 enum class Stage { queued = 0, done = 1, finished = 2 };
 template <>
 struct stitch::enum_traits<Stage> {
-  static constexpr stitch::enum_value<Stage> values[] = {
-      {Stage::queued, "queued"},
-      {Stage::done, "done"},
+  static constexpr stitch::enum_value<Stage> values[] = {{Stage::queued, "queued"},
+                                                         {Stage::done, "done"},
 #ifdef STITCH_COMPILE_FAIL_CONTROL
-      {Stage::finished, "finished"}};
+                                                         { Stage::finished,
+                                                           "finished" }};
 #else
-      {Stage::done, "finished"}};
+                                                          {Stage::done, "finished"}};
 #endif
 };
 

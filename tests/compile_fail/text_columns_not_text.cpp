@@ -1,5 +1,5 @@
-// expect: \[stitch\] stitch::text_columns<...> lists pointers to members of a Columns aggregate of type std::string
-// Checks: text_columns naming a member that is not text.
+// expect: \[stitch\] stitch::text_columns<...> lists pointers to members of a Columns aggregate of
+// type std::string Checks: text_columns naming a member that is not text.
 #include "models.hpp"
 
 struct NoteColumns {

@@ -1,5 +1,5 @@
-// expect: \[stitch\] the text_columns of a model list a member of a Columns aggregate that is neither the model's nor an ancestor's
-// Checks: text_columns naming another model's member.
+// expect: \[stitch\] the text_columns of a model list a member that is not of the model's own
+// Columns aggregate Checks: text_columns naming another model's member.
 #include "models.hpp"
 
 struct TagColumns {

@@ -16,6 +16,9 @@ namespace enums {
 enum class Stage { queued = 0, profiling = 1, classified = 2, failed = 9 };
 // Values past 32 bits take a bigint column.
 enum class Weight : std::int64_t { light = -1, normal = 0, heavy = std::int64_t{1} << 40 };
+// Unsigned underlying types: one byte, and 64 bits with a value past 32.
+enum class Flag : std::uint8_t { off = 0, on = 255 };
+enum class Mask : std::uint64_t { none = 0, top = std::uint64_t{1} << 62 };
 
 }  // namespace enums
 
@@ -34,8 +37,24 @@ struct stitch::enum_traits<enums::Weight> {
                                                                  {enums::Weight::normal, "normal"},
                                                                  {enums::Weight::heavy, "heavy"}};
 };
+template <>
+struct stitch::enum_traits<enums::Flag> {
+  static constexpr stitch::enum_value<enums::Flag> values[] = {{enums::Flag::off, "off"},
+                                                               {enums::Flag::on, "on"}};
+};
+template <>
+struct stitch::enum_traits<enums::Mask> {
+  static constexpr stitch::enum_value<enums::Mask> values[] = {{enums::Mask::none, "none"},
+                                                               {enums::Mask::top, "top"}};
+};
 
 namespace enums {
+
+struct SwitchColumns {
+  Flag flag = Flag::off;
+  std::optional<Mask> mask;
+};
+struct Switch : stitch::model<Switch, SwitchColumns> {};
 
 struct JobColumns {
   std::string name;
@@ -111,8 +130,7 @@ TEST_CASE("enum columns are compared, listed, plucked, ordered and read by query
   db->save_all(jobs);
   CHECK(db->all<Job>().where(col<&Job::stage> == Stage::failed).count() == 2);
   CHECK(db->all<Job>().where(col<&Job::stage> != Stage::failed).count() == 2);
-  CHECK(db->all<Job>().where(col<&Job::stage>.in({Stage::queued, Stage::classified})).count() ==
-        2);
+  CHECK(db->all<Job>().where(col<&Job::stage>.in({Stage::queued, Stage::classified})).count() == 2);
   CHECK(db->all<Job>().where(col<&Job::previous> == std::optional<Stage>()).count() == 4);
   CHECK(db->all<Job>().where(stitch::sql("stage = ?", Stage::classified)).count() == 1);
   CHECK(db->all<Job>()
@@ -120,8 +138,7 @@ TEST_CASE("enum columns are compared, listed, plucked, ordered and read by query
             .order_by(col<&Job::name>.asc())
             .pluck(col<&Job::stage>) ==
         std::vector<Stage>{Stage::failed, Stage::failed, Stage::classified, Stage::queued});
-  CHECK(db->query_value<Stage>("SELECT stage FROM jobs WHERE name = ?", "c") ==
-        Stage::classified);
+  CHECK(db->query_value<Stage>("SELECT stage FROM jobs WHERE name = ?", "c") == Stage::classified);
   CHECK(db->query_value<std::optional<Stage>>("SELECT previous FROM jobs WHERE name = ?", "c") ==
         std::nullopt);
 }
@@ -165,10 +182,10 @@ TEST_CASE("an undeclared enum value in a subclass's column names the table holdi
   const std::string table =
       stitch::test::joined_layout ? std::string("import_tasks") : std::string("tasks");
   db->execute("UPDATE " + table + " SET import_stage = 4");
-  CHECK_THROWS_WITH(db->all<Task>().to_vector(),
-                    Catch::Contains("column " + table + ".import_stage of row id " +
-                                    std::to_string(t.id)) &&
-                        Catch::Contains("holds 4"));
+  CHECK_THROWS_WITH(
+      db->all<Task>().to_vector(),
+      Catch::Contains("column " + table + ".import_stage of row id " + std::to_string(t.id)) &&
+          Catch::Contains("holds 4"));
 }
 
 TEST_CASE("saving an enum holding an undeclared value names the column and writes nothing",
@@ -219,4 +236,28 @@ TEST_CASE("create_schema gives an enum an integer column, bigint past 32 bits",
   Job j = make_job("x", Stage::queued);
   db->save(j);
   CHECK_THROWS_AS(db->execute("UPDATE jobs SET stage = NULL"), stitch::not_null_violation);
+}
+
+TEST_CASE("enums of unsigned underlying types keep their values, and name undeclared ones",
+          "[types][enum]") {
+  stitch::test::test_database db;
+  db->create_schema<Switch>();
+  Switch s;
+  s.flag = Flag::on;
+  s.mask = Mask::top;
+  db->save(s);
+  CHECK(db->query_value<std::int64_t>("SELECT flag FROM switches") == 255);
+  CHECK(db->query_value<std::int64_t>("SELECT mask FROM switches") == std::int64_t{1} << 62);
+  const Switch found = db->find<Switch>(s.id);
+  CHECK(found.flag == Flag::on);
+  CHECK(found.mask == Mask::top);
+  CHECK(db->all<Switch>().where(col<&Switch::mask> == Mask::top).count() == 1);
+
+  // A value past the largest signed 64-bit integer is named as the unsigned value it is.
+  s.mask = static_cast<Mask>(~std::uint64_t{0});
+  CHECK_THROWS_WITH(db->save(s), Catch::Contains("column switches.mask is 18446744073709551615"));
+  CHECK_THROWS_AS(
+      db->all<Switch>().where(col<&Switch::mask> == static_cast<Mask>(~std::uint64_t{0})),
+      stitch::usage_error);
+  CHECK(db->find<Switch>(s.id).mask == Mask::top);
 }

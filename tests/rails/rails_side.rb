@@ -42,6 +42,9 @@ class Import < ApplicationRecord
 end
 
 module RailsSide
+  # The classifier's tables, in the order Rails' migration creates them.
+  TABLES = %w[data_sources fields unique_values comments].freeze
+
   # The schema a postgresql:// URI's options put first on the search path, if any.
   def self.search_path_schema(uri)
     query = URI(uri).query or return nil
@@ -100,12 +103,45 @@ module RailsSide
       Import.where(status: 3).count == 1 && Import.where(priority: nil).count == 2
   end
 
+  def self.drop_tables
+    TABLES.reverse_each do |table|
+      ActiveRecord::Base.connection.drop_table(table, if_exists: true, force: :cascade)
+    end
+  end
+
+  def self.retype(id, type)
+    changed = DataSource.where(id: id).update_all(type: type)
+    abort "no data source #{id}" unless changed == 1
+  end
+
+  # Rails' own tables; schema_migrations must hold the versions create_schema wrote.
+  def self.internal_tables
+    connection = ActiveRecord::Base.connection
+    tables = %w[ar_internal_metadata schema_migrations].to_h do |t|
+      abort "no #{t} table" unless connection.table_exists?(t)
+      [t, connection.select_rows("SELECT * FROM #{t} ORDER BY 1")]
+    end
+    versions = tables['schema_migrations'].map(&:first)
+    abort "schema_migrations holds #{versions}, not #{MIGRATIONS}" unless versions == MIGRATIONS
+    tables
+  end
+
+  # Every row of the classifier's tables as the database returns it, columns sorted by name.
+  def self.rows
+    connection = ActiveRecord::Base.connection
+    TABLES.to_h do |table|
+      columns = connection.columns(table).map(&:name).sort
+      [table, connection.select_rows("SELECT #{columns.join(', ')} FROM #{table} ORDER BY id")
+                        .map { |row| columns.zip(row).to_h }]
+    end
+  end
+
   # Each table's columns in order (name, SQL type, NULL allowed, default), index names and
   # foreign-key names (SQLite keeps a constraint's name only in the table's SQL, which
   # ActiveRecord's foreign_keys does not read).
   def self.structure
     connection = ActiveRecord::Base.connection
-    %w[data_sources fields unique_values comments].to_h do |table|
+    TABLES.to_h do |table|
       keys = if connection.adapter_name == 'SQLite'
                sql = connection.select_value("SELECT sql FROM sqlite_master WHERE name = '#{table}'")
                sql.scan(/CONSTRAINT "([^"]+)"\s+FOREIGN KEY/).flatten
@@ -173,71 +209,32 @@ module RailsSide
   end
 end
 
+# Each command on a database: the arguments after DB, whether it only reads, what it does.
+COMMANDS = {
+  'write' => [[], false, -> { RailsSide.write_fixture }],
+  'schema' => [[], false, -> { RailsSide.create_schema }],
+  'empty' => [[], false, -> { RailsSide.drop_tables }],
+  'append' => [[], false, -> { RailsSide.append }],
+  'retype' => [%w[ID TYPE], false, ->(id, type) { RailsSide.retype(Integer(id), type) }],
+  'internal' => [[], true, -> { puts JSON.generate(RailsSide.internal_tables) }],
+  'rows' => [[], true, -> { puts JSON.pretty_generate(RailsSide.rows) }],
+  'structure' => [[], true, -> { puts JSON.pretty_generate(RailsSide.structure) }],
+  'graph' => [[], true, -> { puts JSON.pretty_generate(JSON.parse(JSON.generate(Anchors.object_graph))) }],
+  'imports-write' => [[], false, -> { RailsSide.write_imports }],
+  'imports' => [[], true, -> { puts JSON.pretty_generate(RailsSide.imports) }],
+  'imports-archive' => [%w[ID], false, ->(id) { Import.find(Integer(id)).archived! }]
+}.freeze
+
 command, *args = ARGV
+params, readonly, action = COMMANDS[command]
+if action
+  abort "usage: ruby rails_side.rb #{command} #{(%w[DB] + params).join(' ')}" unless args.size == params.size + 1
+  RailsSide.connect(args[0], readonly: readonly)
+  action.call(*args.drop(1))
+  exit
+end
+
 case command
-when 'write'
-  abort 'usage: ruby rails_side.rb write DB' unless args.size == 1
-  RailsSide.connect(args[0])
-  RailsSide.write_fixture
-when 'schema'
-  abort 'usage: ruby rails_side.rb schema DB' unless args.size == 1
-  RailsSide.connect(args[0])
-  RailsSide.create_schema
-when 'empty'
-  abort 'usage: ruby rails_side.rb empty DB' unless args.size == 1
-  RailsSide.connect(args[0])
-  %w[comments unique_values fields data_sources].each do |table|
-    ActiveRecord::Base.connection.drop_table(table, if_exists: true, force: :cascade)
-  end
-when 'append'
-  abort 'usage: ruby rails_side.rb append DB' unless args.size == 1
-  RailsSide.connect(args[0])
-  RailsSide.append
-when 'retype'
-  abort 'usage: ruby rails_side.rb retype DB ID TYPE' unless args.size == 3
-  RailsSide.connect(args[0])
-  changed = DataSource.where(id: Integer(args[1])).update_all(type: args[2])
-  abort "no data source #{args[1]}" unless changed == 1
-when 'internal'
-  abort 'usage: ruby rails_side.rb internal DB' unless args.size == 1
-  RailsSide.connect(args[0], readonly: true)
-  connection = ActiveRecord::Base.connection
-  tables = %w[ar_internal_metadata schema_migrations].to_h do |t|
-    abort "no #{t} table" unless connection.table_exists?(t)
-    [t, connection.select_rows("SELECT * FROM #{t} ORDER BY 1")]
-  end
-  versions = tables['schema_migrations'].map(&:first)
-  abort "schema_migrations holds #{versions}, not #{RailsSide::MIGRATIONS}" unless versions == RailsSide::MIGRATIONS
-  puts JSON.generate(tables)
-when 'rows'
-  abort 'usage: ruby rails_side.rb rows DB' unless args.size == 1
-  RailsSide.connect(args[0], readonly: true)
-  connection = ActiveRecord::Base.connection
-  puts JSON.pretty_generate(%w[data_sources fields unique_values comments].to_h do |table|
-    columns = connection.columns(table).map(&:name).sort
-    [table, connection.select_rows("SELECT #{columns.join(', ')} FROM #{table} ORDER BY id")
-                      .map { |row| columns.zip(row).to_h }]
-  end)
-when 'structure'
-  abort 'usage: ruby rails_side.rb structure DB' unless args.size == 1
-  RailsSide.connect(args[0], readonly: true)
-  puts JSON.pretty_generate(RailsSide.structure)
-when 'graph'
-  abort 'usage: ruby rails_side.rb graph DB' unless args.size == 1
-  RailsSide.connect(args[0], readonly: true)
-  puts JSON.pretty_generate(JSON.parse(JSON.generate(Anchors.object_graph)))
-when 'imports-write'
-  abort 'usage: ruby rails_side.rb imports-write DB' unless args.size == 1
-  RailsSide.connect(args[0])
-  RailsSide.write_imports
-when 'imports'
-  abort 'usage: ruby rails_side.rb imports DB' unless args.size == 1
-  RailsSide.connect(args[0], readonly: true)
-  puts JSON.pretty_generate(RailsSide.imports)
-when 'imports-archive'
-  abort 'usage: ruby rails_side.rb imports-archive DB ID' unless args.size == 2
-  RailsSide.connect(args[0])
-  Import.find(Integer(args[1])).archived!
 when 'diff'
   ordered = args.delete('--same-order')
   abort 'usage: ruby rails_side.rb diff [--same-order] EXPECTED GOT' unless args.size == 2
@@ -249,7 +246,6 @@ when 'diff'
   warn diffs.empty? ? 'MATCH' : "#{diffs.size} difference(s)"
   exit(diffs.empty? ? 0 : 1)
 else
-  abort 'usage: ruby rails_side.rb write DB | schema DB | empty DB | append DB | retype DB ID TYPE | ' \
-        'internal DB | rows DB | structure DB | graph DB | imports-write DB | imports DB | imports-archive DB ID | ' \
+  abort "usage: ruby rails_side.rb #{COMMANDS.map { |name, (extra)| ([name, 'DB'] + extra).join(' ') }.join(' | ')} | " \
         'diff [--same-order] EXPECTED GOT'
 end

@@ -86,7 +86,23 @@ struct LongNote : stitch::subclass<LongNote, Note, LongNoteColumns> {
 };
 struct ShortNote : stitch::subclass<ShortNote, Note, ShortNoteColumns> {};
 
+// The joined layout: a subclass's own table, with a text column of its own.
+struct VehicleColumns {
+  std::string maker;
+};
+struct CarColumns {
+  std::int32_t doors = 4;
+  std::optional<std::string> notes;
+};
+struct Vehicle : stitch::model<Vehicle, VehicleColumns> {};
+struct Car : stitch::subclass<Car, Vehicle, CarColumns> {
+  using text_columns = stitch::text_columns<&CarColumns::notes>;
+};
+
 }  // namespace sqlm
+
+template <>
+struct stitch::hierarchy<sqlm::Vehicle> : stitch::joined_tables<sqlm::Vehicle, sqlm::Car> {};
 
 template <>
 struct stitch::hierarchy<sqlm::Note>

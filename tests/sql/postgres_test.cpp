@@ -86,7 +86,8 @@ TEST_CASE("PostgreSQL: CREATE TABLE holds its own foreign keys after the columns
         R"(DEFERRABLE INITIALLY IMMEDIATE))");
 }
 
-TEST_CASE("PostgreSQL: indexes, join tables and foreign keys are named as Rails names them", "[sql][schema]") {
+TEST_CASE("PostgreSQL: indexes, join tables and foreign keys are named as Rails names them",
+          "[sql][schema]") {
   using stitch::detail::create_index_sql;
   CHECK(create_index_sql(postgres, "tags", {"label"}) ==
         R"(CREATE INDEX IF NOT EXISTS "index_tags_on_label" ON "tags" ("label"))");

@@ -66,6 +66,20 @@ TEST_CASE("members listed in text_columns are text, as Rails' t.text; others var
         R"("summary" varchar, "tag" varchar))");
 }
 
+TEST_CASE("a joined subclass's table has its own columns and a Rails-named key to its parent",
+          "[sql][schema]") {
+  const auto statements = stitch::schema_sql<Vehicle>(sqlite);
+  REQUIRE(statements.size() == 3);
+  CHECK(
+      statements[0] ==
+      R"(CREATE TABLE IF NOT EXISTS "vehicles" ("id" integer PRIMARY KEY AUTOINCREMENT NOT NULL, )"
+      R"("type" varchar, "maker" varchar NOT NULL))");
+  CHECK(statements[2] ==
+        R"(CREATE TABLE IF NOT EXISTS "cars" ("id" integer PRIMARY KEY NOT NULL, )"
+        R"("doors" integer NOT NULL, "notes" text, CONSTRAINT "fk_rails_1a2db7151c" )"
+        R"(FOREIGN KEY ("id") REFERENCES "vehicles" ("id") ON DELETE CASCADE))");
+}
+
 TEST_CASE("a model without columns has only the id", "[sql][schema]") {
   const auto statements = stitch::schema_sql<Marker>(sqlite);
   REQUIRE(statements.size() == 1);

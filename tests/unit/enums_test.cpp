@@ -55,4 +55,9 @@ TEST_CASE("an enum's declared names and values are found both ways", "[enum]") {
 TEST_CASE("an enum is described with every declared value, for messages", "[enum]") {
   CHECK(stitch::detail::describe_enum<Color>() == "enum Color (red = 1, green = 2, blue = 4)");
   CHECK(stitch::detail::describe_enum<Plain>() == "enum Plain (first = 10, second = 20)");
+  CHECK(stitch::detail::describe_enum<Big>() ==
+        "enum Big (small = 1, large = 4611686018427387904)");
+  CHECK(stitch::detail::enum_value_text(static_cast<Big>(~std::uint64_t{0})) ==
+        "18446744073709551615");
+  CHECK(stitch::detail::enum_value_text(static_cast<Color>(200)) == "200");  // a number, not a char
 }

@@ -5,7 +5,8 @@
 #include <string>
 
 // SHA-256 against the FIPS 180-4 examples, and Rails' foreign-key names against the names
-// ActiveRecord 6.1 gave the shared schema's constraints (../shared/bench/schema.sql).
+// ActiveRecord 6.1 gave constraints (the first two are in ../shared/bench/schema.sql, the
+// third in the imports table the Rails tests' migration creates).
 
 TEST_CASE("sha256_hex gives the FIPS 180-4 digests", "[sha256]") {
   using stitch::detail::sha256_hex;

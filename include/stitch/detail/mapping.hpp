@@ -102,7 +102,7 @@ struct column_def {
 struct class_def {
   std::string type_name;   // the discriminator value
   std::string class_name;  // for messages
-  std::string table;  // where its own columns are: the root's table, or its own when joined
+  std::string table;       // where its own columns are: the root's table, or its own when joined
   int parent = -1;
   std::vector<int> own_columns;  // table column of each member of the class's own aggregate
   std::vector<int> lineage;      // class indices from the root down to this class
@@ -175,17 +175,23 @@ consteval bool lists_member(text_columns<P...>* /*list*/) {
   }() || ...);
 }
 
-// Whether every member text_columns<P...> lists is in a Columns aggregate of C's lineage.
-template <class C, auto... P>
-consteval bool lists_lineage_members(text_columns<P...>* /*list*/) {
-  return ([] {
-    bool found = false;
-    for_each_type(lineage_t<C>{}, [&]<class A, std::size_t>() {
-      found = found ||
-              std::is_same_v<typename member_pointer_traits<P>::class_type, typename A::stitch_columns>;
-    });
-    return found;
-  }() && ...);
+// Whether every member text_columns<P...> lists is one of Cols's.
+template <class Cols, auto... P>
+consteval bool lists_own_members(text_columns<P...>* /*list*/) {
+  return (std::is_same_v<typename member_pointer_traits<P>::class_type, Cols> && ...);
+}
+
+// Whether C declares its own text_columns (not one inherited from its parent) that lists
+// only members of its own Columns aggregate.
+template <class C>
+consteval bool text_columns_are_own() {
+  using parent = typename C::stitch_parent;
+  if constexpr (!std::is_void_v<parent> && requires { typename parent::text_columns; }) {
+    if constexpr (std::is_same_v<typename C::text_columns, typename parent::text_columns>)
+      return true;  // inherited: checked with the parent
+  }
+  return lists_own_members<typename C::stitch_columns>(
+      static_cast<typename C::text_columns*>(nullptr));
 }
 
 // The column kind of member I of Cols, a Columns aggregate of model C.
@@ -202,9 +208,11 @@ consteval column_kind member_kind() {
 template <class C, class Cols>
 void add_columns(table_def& table, class_def& cls, int cls_index, bool force_nullable) {
   if constexpr (requires { typename C::text_columns; }) {
-    static_assert(lists_lineage_members<C>(static_cast<typename C::text_columns*>(nullptr)),
-                  "[stitch] the text_columns of a model list a member of a Columns aggregate "
-                  "that is neither the model's nor an ancestor's");
+    // Instantiates the list, whose own static_assert checks that each member is text.
+    static_assert(sizeof(typename C::text_columns) > 0);
+    static_assert(text_columns_are_own<C>(),
+                  "[stitch] the text_columns of a model list a member that is not of the "
+                  "model's own Columns aggregate (each class lists the members it declares)");
   }
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     (
@@ -342,7 +350,8 @@ inline void check_layout(backend::connection& c, const table_def& t,
   if (t.joined) {
     std::string stray;
     for (const auto& col : t.columns)
-      if (col.owner != 0 && has_column(present, col.name)) stray += (stray.empty() ? "" : ", ") + col.name;
+      if (col.owner != 0 && has_column(present, col.name))
+        stray += (stray.empty() ? "" : ", ") + col.name;
     if (!stray.empty())
       throw schema_error("table " + t.name + " has the single-table layout (it holds " + stray +
                          ", columns of its subclasses), but its hierarchy is declared "
@@ -359,8 +368,8 @@ inline void check_layout(backend::connection& c, const table_def& t,
       throw schema_error("table " + t.name + " has the joined layout (table " + own_table +
                          " holds the columns of " + cls.class_name +
                          "), but its hierarchy is declared stitch::single_table: declare "
-                         "stitch::joined_tables, or move the data into " + t.name +
-                         " first (stitch does not migrate between layouts)");
+                         "stitch::joined_tables, or move the data into " +
+                         t.name + " first (stitch does not migrate between layouts)");
   }
 }
 

@@ -144,8 +144,8 @@ void bind_value(backend::parameters& s, int i, const std::chrono::sys_time<D>& v
 template <declared_enum E>
 void bind_value(backend::parameters& s, int i, E v) {
   if (!enum_from_integer<E>(enum_integer(v)))
-    throw bad_parameter(i, "is " + std::to_string(enum_integer(v)) + ", which is not a value of " +
-                               describe_enum<E>());
+    throw bad_parameter(
+        i, "is " + enum_value_text(v) + ", which is not a value of " + describe_enum<E>());
   s.bind_int64(i, enum_integer(v));
 }
 template <class T>

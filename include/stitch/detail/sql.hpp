@@ -2,6 +2,7 @@
 // SQL text from table descriptions and a dialect. Non-template: each statement is built
 // once per connection and then reused.
 
+#include <algorithm>
 #include <array>
 #include <string>
 #include <string_view>
@@ -251,8 +252,7 @@ inline std::string insert_sql(const dialect& d, const table_def& t, int cls, boo
 
 /// "INSERT INTO "table" ("a", ...) VALUES (?, ...), ..." for `rows` rows of these columns.
 inline std::string insert_rows_sql(const dialect& d, std::string_view table,
-                                   const std::vector<std::string_view>& columns,
-                                   std::size_t rows) {
+                                   const std::vector<std::string_view>& columns, std::size_t rows) {
   sql_builder b(d);
   b << "INSERT INTO ";
   b.name(table) << " (";
@@ -278,7 +278,8 @@ inline std::vector<std::string_view> table_columns_in_order(const table_def& t) 
   std::vector<std::string_view> out{"id"};
   if (t.has_type) out.emplace_back("type");
   for (const auto& c : t.classes)
-    for (int column : c.own_columns) out.emplace_back(t.columns[static_cast<std::size_t>(column)].name);
+    for (int column : c.own_columns)
+      out.emplace_back(t.columns[static_cast<std::size_t>(column)].name);
   return out;
 }
 
@@ -300,8 +301,8 @@ inline std::string insert_table_sql(const dialect& d, const table_def& t, std::s
 /// In joined tables, the INSERT of `rows` rows into one class's own table (part_columns).
 inline std::string insert_part_sql(const dialect& d, const table_def& t, int cls,
                                    std::size_t rows = 1) {
-  return insert_rows_sql(d, t.classes[static_cast<std::size_t>(cls)].table,
-                         part_columns(t, cls), rows);
+  return insert_rows_sql(d, t.classes[static_cast<std::size_t>(cls)].table, part_columns(t, cls),
+                         rows);
 }
 
 /// In joined tables, the UPDATE of one class's own columns in its own table; the id is the
@@ -429,6 +430,16 @@ inline std::string create_class_table_sql(const dialect& d, const table_def& t, 
   }
   b << ")";
   return std::move(b).str();
+}
+
+/// The subclasses of a joined hierarchy, whose tables are created each after its parent's.
+inline std::vector<int> class_table_order(const table_def& t) {
+  std::vector<int> order;
+  if (!t.joined) return order;
+  for (std::size_t k = 1; k < t.classes.size(); ++k) order.push_back(static_cast<int>(k));
+  std::ranges::stable_sort(
+      order, {}, [&](int k) { return t.classes[static_cast<std::size_t>(k)].lineage.size(); });
+  return order;
 }
 
 /// ALTER TABLE ... ADD CONSTRAINT for a key that create_table_sql could not hold (its table
