@@ -15,9 +15,4 @@ struct stitch::enum_traits<Stage> {
 #endif
 };
 
-struct JobColumns {
-  Stage stage = Stage::queued;
-};
-struct Job : stitch::model<Job, JobColumns> {};
-
-Job make() { return Job{}; }
+#include "enum_job.hpp"
