@@ -29,8 +29,10 @@ json value(const timestamp& t) {
   const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
   return fmt::format("{:%Y-%m-%d %H:%M:%S}.{:06}", seconds, (t - seconds).count());
 }
-json value(const std::optional<std::string>& v) { return v ? json(*v) : json(nullptr); }
-json value(const std::optional<std::int64_t>& v) { return v ? json(*v) : json(nullptr); }
+template <class T>
+json value(const std::optional<T>& v) {
+  return v ? json(*v) : json(nullptr);
+}
 
 // The class actually instantiated and the id; null for a missing target.
 json ref(const stitch::record* r) {

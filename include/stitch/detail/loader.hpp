@@ -87,29 +87,31 @@ inline constexpr auto factories = [] {
   return out;
 }();
 
-/// The class index for the current row's `type`, -1 to skip the row. Applies the policy.
-/// NULL and the empty string load as the root, as in Rails (which tests `type.present?`).
-inline int resolve_class(const load_plan& plan, backend::statement& st) {
+/// The class of the current row, from its `type` (column 1).
+struct row_class {
+  int index = 0;         ///< in the table's classes; -1 to skip the row
+  bool untyped = false;  ///< `type` is NULL or empty, as Rails writes it for root objects
+};
+
+/// The class for the current row's `type`, applying the policy. NULL and the empty string
+/// load as the root, as in Rails (which tests `type.present?`).
+inline row_class resolve_class(const load_plan& plan, backend::statement& st) {
   const table_def& t = *plan.table;
-  if (st.is_null(1)) return 0;
+  if (st.is_null(1)) return {0, true};
   const std::string_view type = st.get_text(1);
-  if (type.empty()) return 0;
+  if (type.empty()) return {0, true};
   for (int c : plan.classes)
-    if (t.classes[c].type_name == type) return c;
+    if (t.classes[c].type_name == type) return {c, false};
   switch (t.on_unknown) {
     case unknown_type_policy::skip:
-      return -1;
+      return {-1, false};
     case unknown_type_policy::load_as_root:
-      return 0;
+      return {0, false};
     case unknown_type_policy::raise:
       break;
   }
   throw unknown_type(t.name, st.get_int64(0), type);
 }
-
-/// True when the current row's `type` (column 1) is NULL or empty, as Rails writes it for
-/// objects of the root class.
-inline bool untyped_row(backend::statement& st) { return st.is_null(1) || st.get_text(1).empty(); }
 
 /// Reads the current row into an object of exactly class C. Throws data_error naming the
 /// column and row for a value that does not fit its member.
@@ -123,7 +125,8 @@ void read_row_into(const load_plan& plan, backend::statement& st, C& obj, const 
 template <class T>
 bool load_row(const load_plan& plan, backend::statement& st, loaded<T>& out, const link& l) {
   if constexpr (is_polymorphic_query<T>) {
-    const int c = plan.table->has_type ? resolve_class(plan, st) : 0;
+    const row_class row = plan.table->has_type ? resolve_class(plan, st) : row_class{};
+    const int c = row.index;
     if (c < 0) return false;
     const auto make = factories<T>[static_cast<std::size_t>(c)];
     if (make == nullptr) {
@@ -136,14 +139,16 @@ bool load_row(const load_plan& plan, backend::statement& st, loaded<T>& out, con
     }
     naming_bad_values(
         plan, st, [&] { out = make(st, plan.positions[static_cast<std::size_t>(c)].data(), l); });
-    if (c == 0 && plan.table->has_type) out->store_null_type(untyped_row(st));
+    out->store_null_type(row.untyped);
   } else {
     if constexpr (mapping<T>::index == 0 && mapping<T>::has_type_column) {
-      if (resolve_class(plan, st) < 0) return false;
+      const row_class row = resolve_class(plan, st);
+      if (row.index < 0) return false;
+      read_row_into(plan, st, out, l);
+      out.store_null_type(row.untyped);
+    } else {
+      read_row_into(plan, st, out, l);
     }
-    read_row_into(plan, st, out, l);
-    if constexpr (mapping<T>::index == 0 && mapping<T>::has_type_column)
-      out.store_null_type(untyped_row(st));
   }
   return true;
 }

@@ -482,15 +482,11 @@ inline std::string create_join_table_sql(const dialect& d, const std::string& ta
   b << "CREATE TABLE IF NOT EXISTS ";
   b.name(table) << " (";
   b.name(owner_key) << " " << d.column_type(column_kind::big_integer) << " NOT NULL, ";
-  b.name(target_key) << " " << d.column_type(column_kind::big_integer) << " NOT NULL, CONSTRAINT ";
-  b.name(rails_foreign_key_name(table, owner_key)) << " FOREIGN KEY (";
-  b.name(owner_key) << ") REFERENCES ";
-  b.name(owner_table) << " (";
-  b.name("id") << ") DEFERRABLE INITIALLY IMMEDIATE, CONSTRAINT ";
-  b.name(rails_foreign_key_name(table, target_key)) << " FOREIGN KEY (";
-  b.name(target_key) << ") REFERENCES ";
-  b.name(target_table) << " (";
-  b.name("id") << ") DEFERRABLE INITIALLY IMMEDIATE)";
+  b.name(target_key) << " " << d.column_type(column_kind::big_integer) << " NOT NULL, ";
+  foreign_key_clause(b, {table, owner_key, owner_table});
+  b << ", ";
+  foreign_key_clause(b, {table, target_key, target_table});
+  b << ")";
   return std::move(b).str();
 }
 
